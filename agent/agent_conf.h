@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The agent's configuration (/etc/huolto/agent.yaml): its own sections
+ * (agent, sites, discover, resolver) and one section per check, which the
+ * check reads itself.
+ */
+#ifndef HUOLTO_AGENT_CONF_H
+#define HUOLTO_AGENT_CONF_H
+
+#include <stdbool.h>
+
+#include "huolto/conf.h"
+#include "huolto/resolver.h"
+#include "huolto/site.h"
+
+struct agent_conf {
+	char *path;           /* the file read; NULL when running on defaults */
+	struct hu_conf *yaml; /* NULL when running on defaults */
+	char *agent_name;
+	struct hu_sites sites; /* explicit sites, merged with discovered ones */
+	char *nginx_root;      /* NULL: do not look at nginx */
+	char *apache_root;     /* NULL: do not look at Apache */
+	struct hu_resolver_conf resolver;
+};
+
+/*
+ * Read path. When the file does not exist and required is false, the
+ * defaults are used (defaults plus discovery); otherwise that is an error.
+ */
+int agent_conf_load(const char *path, bool required, struct agent_conf *ret, struct hu_err *err);
+void agent_conf_clear(struct agent_conf *c);
+
+/* The configuration section of a check, or NULL. */
+const struct hu_conf_node *agent_conf_section(const struct agent_conf *c, const char *name);
+
+/* Parse a site URL: adds its host to the names and, for https, an endpoint. */
+int agent_site_add_url(struct hu_site *s, const char *url, char **ret_error);
+
+#endif

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "discover.h"
+#include "huolto/buf.h"
+#include "huolto/config.h"
+#include "huolto/log.h"
+#include "huolto/resolver.h"
+#include "progress.h"
+#include "runner.h"
+
+#define OS_RELEASE_MAX 65536
+
+struct active_check {
+	const struct hu_check_ops *ops;
+	void *state;
+};
+
+static bool selected(const struct run_opts *o, const char *name)
+{
+	return o->only.n == 0 || hu_strv_contains(&o->only, name);
+}
+
+static int init_checks(const struct agent_conf *conf, const struct run_opts *o,
+		       struct active_check **ret, size_t *ret_n, struct hu_err *err)
+{
+	size_t n = 0, cap = 0;
+	struct active_check *v = NULL;
+	int r = 0;
+
+	for (size_t i = 0; i < o->only.n; i++)
+		if (!hu_check_find(o->only.v[i])) {
+			struct hu_buf names = HU_BUF_INIT(0);
+			for (const struct hu_check_ops *const *c = hu_checks; *c; c++)
+				hu_buf_printf(&names, "%s%s", c == hu_checks ? "" : ", ",
+					      (*c)->name);
+			r = hu_err_set(err, -EINVAL, "--only: no check named \"%s\" (checks: %s)",
+				       o->only.v[i], names.data ? names.data : "none");
+			hu_buf_clear(&names);
+			return r;
+		}
+	for (const struct hu_check_ops *const *c = hu_checks; *c; c++)
+		cap++;
+	v = calloc(cap ? cap : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (const struct hu_check_ops *const *c = hu_checks; *c; c++) {
+		/* Every check validates its section, selected or not: errors show early. */
+		void *state = NULL;
+		r = (*c)->init(agent_conf_section(conf, (*c)->name), &state, err);
+		if (r < 0)
+			break;
+		if (!selected(o, (*c)->name)) {
+			(*c)->free(state);
+			continue;
+		}
+		v[n++] = (struct active_check){ *c, state };
+	}
+	if (r < 0) {
+		for (size_t i = 0; i < n; i++)
+			v[i].ops->free(v[i].state);
+		free(v);
+		return r;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* PRETTY_NAME from os-release, unquoted; NULL when absent. */
+static char *os_name(struct hu_host *h)
+{
+	static const char *const paths[] = { "/etc/os-release", "/usr/lib/os-release" };
+	char *result = NULL;
+
+	for (size_t i = 0; i < 2 && !result; i++) {
+		struct hu_file f = { 0 };
+		if (hu_host_read_file(h, paths[i], OS_RELEASE_MAX, &f, NULL) < 0)
+			continue;
+		for (char *line = f.data, *next; line && *line; line = next) {
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
+			if (strncmp(line, "PRETTY_NAME=", 12) != 0)
+				continue;
+			char *v = line + 12;
+			size_t n = strlen(v);
+			if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+				v++;
+				n -= 2;
+			}
+			result = strndup(v, n);
+			break;
+		}
+		hu_file_clear(&f);
+	}
+	return result;
+}
+
+static void check_failed(struct hu_findings *f, const char *check, const char *target, int code,
+			 const struct hu_err *e)
+{
+	char buf[128];
+
+	hu_findings_add(f, HU_UNKNOWN, "check.failed", target,
+			json_pack("{s:s, s:s}", "check", check, "error", hu_err_msg(e)),
+			"the %s check failed: %s (%s)", check, hu_err_msg(e),
+			hu_strerror(code, buf, sizeof(buf)));
+}
+
+/* Keep only the site named (any of its names) o->site. */
+static int select_site(struct hu_sites *sites, const char *name, struct hu_err *err)
+{
+	struct hu_site *keep = hu_sites_find(sites, name);
+
+	if (!keep)
+		keep = hu_sites_find_by_any_name(sites, name);
+	if (!keep)
+		return hu_err_set(err, -EINVAL,
+				  "--site: no site named \"%s\" (huolto-agent discover lists them)",
+				  name);
+	for (size_t i = 0; i < sites->n; i++)
+		if (sites->v[i] != keep)
+			hu_site_free(sites->v[i]);
+	sites->v[0] = keep;
+	sites->n = 1;
+	return 0;
+}
+
+int agent_run(const struct agent_conf *conf, struct hu_host *host, const struct run_opts *o,
+	      struct hu_report *ret, struct hu_err *err)
+{
+	struct active_check *checks = NULL;
+	struct hu_findings problems = HU_FINDINGS_INIT;
+	struct hu_sites sites = HU_SITES_INIT;
+	struct hu_resolver *resolver = NULL;
+	struct hu_report rep = { 0 };
+	struct progress prog;
+	size_t n_checks = 0;
+	int r;
+
+	progress_init(&prog, o->progress);
+	r = init_checks(conf, o, &checks, &n_checks, err);
+	if (r < 0)
+		return r;
+	progress_update(&prog, "discovering sites");
+	r = discover_all(host, conf, &sites, &problems);
+	if (r < 0) {
+		hu_err_set(err, r, "site discovery failed");
+		goto out;
+	}
+	if (o->site) {
+		r = select_site(&sites, o->site, err);
+		if (r < 0)
+			goto out;
+	}
+	r = hu_resolver_new(&conf->resolver, &resolver, err);
+	if (r < 0)
+		goto out;
+	r = hu_report_init(&rep, conf->agent_name, HUOLTO_VERSION, o->now, &sites, err);
+	if (r < 0)
+		goto out;
+	rep.evaluated_at = o->at;
+	rep.hostname = strdup(conf->agent_name);
+	rep.os = os_name(host);
+	/* Server-wide findings belong to no one site: left out with --site. */
+	if (!o->site)
+		hu_findings_move(&rep.server.findings, &problems);
+
+	struct hu_check_ctx ctx = {
+		.host = host, .resolver = resolver, .now = o->at, .sites = &rep.sites
+	};
+	for (size_t i = 0; i < n_checks; i++) {
+		const struct hu_check_ops *ops = checks[i].ops;
+		struct hu_err cerr = HU_ERR_INIT;
+		struct hu_result server;
+
+		r = hu_strv_push(&rep.checks, ops->name);
+		if (r < 0 || (r = hu_result_init(&server)) < 0)
+			goto out;
+		if (ops->run_server) {
+			progress_update(&prog, "%s: server", ops->name);
+			int cr = ops->run_server(checks[i].state, &ctx, &server, &cerr);
+			if (cr < 0)
+				check_failed(&server.findings, ops->name, NULL, cr, &cerr);
+			hu_err_clear(&cerr);
+		}
+		if (o->site)
+			hu_findings_clear(&server.findings);
+		json_object_update(rep.server.data, server.data);
+		r = hu_findings_move(&rep.server.findings, &server.findings);
+		hu_result_clear(&server);
+		if (r < 0)
+			goto out;
+		for (size_t s = 0; ops->run_site && s < rep.sites.n; s++) {
+			const struct hu_site *site = rep.sites.v[s];
+			progress_update(&prog, "%s: %s (%zu/%zu)", ops->name, site->name, s + 1,
+					rep.sites.n);
+			int cr =
+			    ops->run_site(checks[i].state, &ctx, site, &rep.site_results[s], &cerr);
+			if (cr < 0)
+				check_failed(&rep.site_results[s].findings, ops->name, site->name,
+					     cr, &cerr);
+			hu_err_clear(&cerr);
+		}
+	}
+	hu_findings_sort(&rep.server.findings);
+	for (size_t s = 0; s < rep.sites.n; s++)
+		hu_findings_sort(&rep.site_results[s].findings);
+	*ret = rep;
+	rep = (struct hu_report){ 0 };
+	r = 0;
+out:
+	progress_done(&prog);
+	hu_report_clear(&rep);
+	hu_resolver_free(resolver);
+	hu_sites_clear(&sites);
+	hu_findings_clear(&problems);
+	for (size_t i = 0; i < n_checks; i++)
+		checks[i].ops->free(checks[i].state);
+	free(checks);
+	return r;
+}
