@@ -43,9 +43,10 @@ int discover_read(struct discover_ctx *ctx, const char *path, bool quiet_missing
 	}
 	r = hu_host_read_file(ctx->host, path, DISCOVER_MAX_FILE_BYTES, ret, &err);
 	if (r < 0) {
+		char buf[128];
 		if (!(quiet_missing && r == -ENOENT))
-			discover_problem(ctx, "discovery.unreadable", path, 0, "%s",
-					 hu_err_msg(&err));
+			discover_problem(ctx, "discovery.unreadable", path, 0, "cannot read: %s",
+					 hu_strerror(r, buf, sizeof(buf)));
 		hu_err_clear(&err);
 		return r;
 	}

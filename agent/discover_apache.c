@@ -536,13 +536,13 @@ static int finish_vhost(struct apache *ap, struct vhost *v)
 	hu_strv_clear(&s->names);
 	if (!s->name || hu_strv_merge(&s->names, &v->names) < 0)
 		r = -ENOMEM;
-	if (r >= 0 && !s->docroot && ap->global->docroot)
-		s->docroot = strdup(ap->global->docroot);
-	if (r >= 0 && s->cert_files.n == 0)
+	/* Certificates matter only where SSL is on; the DocumentRoot is filled
+	 * in after merging (fill_docroots), so that a vhost's own one wins. */
+	if (r >= 0 && v->ssl && s->cert_files.n == 0)
 		r = hu_strv_merge(&s->cert_files, &ap->global->cert_files);
-	if (r >= 0 && s->key_files.n == 0)
+	if (r >= 0 && v->ssl && s->key_files.n == 0)
 		r = hu_strv_merge(&s->key_files, &ap->global->key_files);
-	if (r >= 0 && s->chain_files.n == 0)
+	if (r >= 0 && v->ssl && s->chain_files.n == 0)
 		r = hu_strv_merge(&s->chain_files, &ap->global->chain_files);
 	if (r >= 0 && s->php_handlers.n == 0)
 		r = hu_strv_merge(&s->php_handlers, &ap->global->php_handlers);
@@ -556,6 +556,22 @@ static int finish_vhost(struct apache *ap, struct vhost *v)
 		return r;
 	}
 	return discover_add_site(ap->ctx->sites, s);
+}
+
+/* Apache sites without a DocumentRoot of their own get the main server's. */
+static int fill_docroots(struct apache *ap)
+{
+	if (!ap->global->docroot)
+		return 0;
+	for (size_t i = 0; i < ap->ctx->sites->n; i++) {
+		struct hu_site *s = ap->ctx->sites->v[i];
+		bool from_apache = false;
+		for (size_t j = 0; j < s->n_origins; j++)
+			from_apache |= strcmp(s->origins[j].source, "apache") == 0;
+		if (from_apache && !s->docroot && hu_site_set_docroot(s, ap->global->docroot) < 0)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 int discover_apache(struct discover_ctx *ctx, const char *root)
@@ -593,6 +609,8 @@ int discover_apache(struct discover_ctx *ctx, const char *root)
 	r = read_file(&ap, main_file, 0);
 	for (size_t i = 0; r >= 0 && i < ap.n_vhosts; i++)
 		r = finish_vhost(&ap, &ap.vhosts[i]);
+	if (r >= 0)
+		r = fill_docroots(&ap);
 out:
 	for (size_t i = 0; i < ap.n_vhosts; i++) {
 		hu_site_free(ap.vhosts[i].site);

@@ -434,9 +434,15 @@ static int walk_server(struct ngx_parser *ps, const struct ngx_node *http, const
 		if (!top)
 			continue;
 		if (strcmp(name, "server_name") == 0) {
-			for (size_t j = 1; r >= 0 && j < na; j++)
-				if (hu_site_name_is_concrete(d->args.v[j]))
-					r = hu_strv_push_unique(&si->names, d->args.v[j]);
+			for (size_t j = 1; r >= 0 && j < na; j++) {
+				char *v = d->args.v[j];
+				if (!hu_site_name_is_concrete(v))
+					continue;
+				for (char *c = v; *c; c++) /* names are case-insensitive */
+					if (*c >= 'A' && *c <= 'Z')
+						*c = (char)(*c - 'A' + 'a');
+				r = hu_strv_push_unique(&si->names, v);
+			}
 		} else if (strcmp(name, "listen") == 0 && na >= 2) {
 			unsigned port = listen_port(d->args.v[1]);
 			bool ssl = false, quic = false;

@@ -357,9 +357,8 @@ static int cmd_resolve(const struct cli *c)
 			printf("%s %s %s\n", l[i].name, type, l[i].text);
 			continue;
 		}
-		char buf[128];
-		printf("%s %s error: %s (%s)\n", l[i].name, type,
-		       hu_strerror(l[i].status, buf, sizeof(buf)), l[i].errmsg ? l[i].errmsg : "");
+		printf("%s %s %s (%s)\n", l[i].name, type, hu_resolver_status_name(l[i].status),
+		       l[i].errmsg ? l[i].errmsg : "");
 		status = 1;
 	}
 out:

@@ -64,8 +64,8 @@ static int parse_hostport(const char *s, size_t n, char **ret)
 	for (size_t i = 0; i < n; i++)
 		if (s[i] == ':')
 			colon = s + i;
-	if (!colon)
-		return -EINVAL;
+	if (!colon || memchr(s, ':', (size_t)(colon - s)))
+		return -EINVAL; /* no port, or an IPv6 address without brackets */
 	return make_tcp(s, (size_t)(colon - s), colon + 1, n - (size_t)(colon - s) - 1, ret);
 }
 

@@ -247,7 +247,9 @@ static int local_run(struct hu_host *h, const char *const *argv, const struct hu
 	int status = 0, r;
 
 	(void)h;
-	if (pipe2(po, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(pe, O_CLOEXEC | O_NONBLOCK) < 0) {
+	/* Only our read ends are non-blocking: the child writes to blocking pipes. */
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 ||
+	    fcntl(po[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(pe[0], F_SETFL, O_NONBLOCK) < 0) {
 		r = hu_err_errno(err, errno, "pipe");
 		goto out;
 	}

@@ -1,63 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Name resolution on c-ares: one channel, many queries in flight, driven by
- * poll() over the sockets c-ares reports through its socket-state callback.
+ * Name resolution on c-ares: one channel; queries wait in a queue and at
+ * most max_in_flight are handed to c-ares at once, so that a burst of
+ * answers fits the socket's receive buffer; poll() drives the sockets
+ * c-ares reports through its socket-state callback.
  */
-#include <ares.h>
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "huolto/buf.h"
-#include "huolto/resolver.h"
+#include "resolver_int.h"
 
 /* EDNS buffer size of DNS Flag Day 2020: no IP fragmentation. */
 #define EDNS_PAYLOAD 1232
-/* Upper bound on addresses kept for one name. */
-#define MAX_ADDRS 64
-/* Upper bound on sockets c-ares may ask us to watch. */
-#define MAX_SOCKETS 256
 
-enum query_kind {
-	QUERY_ADDRS,
-	QUERY_RAW,
-	QUERY_TXT,
-	QUERY_MX,
-};
-
-struct query {
-	struct hu_resolver *r;
-	enum query_kind kind;
-	union {
-		hu_addrs_cb addrs;
-		hu_raw_cb raw;
-		hu_txt_cb txt;
-		hu_mx_cb mx;
-	} cb;
-	void *arg;
-	/* for static answers, which are delivered from hu_resolver_wait() */
-	const struct hu_resolver_static *st;
-	struct query *next;
-};
-
-struct hu_resolver {
-	ares_channel ch;
-	struct hu_resolver_conf conf; /* statics copied; servers are in the channel */
-	struct pollfd fds[MAX_SOCKETS];
-	size_t n_fds;
-	size_t pending;
-	struct query *statics_head, *statics_tail;
-	bool deadline_hit; /* cancellations now mean -ETIMEDOUT */
-	bool destroying;
-};
-
-static int ares_to_errno(int status)
+int resolver_ares_errno(int status)
 {
 	switch (status) {
 	case ARES_SUCCESS:
@@ -97,23 +58,46 @@ static int ares_to_errno(int status)
 	}
 }
 
-/* A status for a callback: cancellations after the deadline are timeouts. */
-static int cb_status(const struct hu_resolver *r, int ares_status)
+int resolver_cb_status(const struct hu_resolver *r, int ares_status)
 {
-	int e = ares_to_errno(ares_status);
+	int e = resolver_ares_errno(ares_status);
 
 	if (e == -ECANCELED && r->deadline_hit && !r->destroying)
 		return -ETIMEDOUT;
 	return e;
 }
 
-static const char *cb_errmsg(const struct hu_resolver *r, int ares_status)
+const char *resolver_cb_errmsg(const struct hu_resolver *r, int ares_status)
 {
 	if (ares_status == ARES_SUCCESS)
 		return NULL;
 	if (ares_status == ARES_ECANCELLED && r->deadline_hit && !r->destroying)
 		return "no answer before the run's deadline";
 	return ares_strerror(ares_status);
+}
+
+const char *hu_resolver_status_name(int status)
+{
+	switch (status) {
+	case 0:
+		return "NOERROR";
+	case -ENOENT:
+		return "NXDOMAIN";
+	case -ENODATA:
+		return "NODATA";
+	case -ETIMEDOUT:
+		return "TIMEOUT";
+	case -EIO:
+		return "SERVFAIL";
+	case -ECONNREFUSED:
+		return "REFUSED";
+	case -EBADMSG:
+		return "BADRESPONSE";
+	case -ECANCELED:
+		return "CANCELLED";
+	default:
+		return "ERROR";
+	}
 }
 
 static void sock_state_cb(void *data, ares_socket_t fd, int readable, int writable)
@@ -130,13 +114,73 @@ static void sock_state_cb(void *data, ares_socket_t fd, int readable, int writab
 		return;
 	}
 	if (i == r->n_fds) {
-		if (r->n_fds == MAX_SOCKETS)
+		if (r->n_fds == RESOLVER_MAX_SOCKETS)
 			return; /* c-ares' own timeouts still end the query */
 		r->n_fds++;
 	}
 	r->fds[i] = (struct pollfd){
 		.fd = fd, .events = (short)((readable ? POLLIN : 0) | (writable ? POLLOUT : 0))
 	};
+}
+
+static void queue_push(struct queue *qu, struct query *q)
+{
+	q->next = NULL;
+	if (qu->tail)
+		qu->tail->next = q;
+	else
+		qu->head = q;
+	qu->tail = q;
+}
+
+static struct query *queue_pop(struct queue *qu)
+{
+	struct query *q = qu->head;
+
+	if (q) {
+		qu->head = q->next;
+		if (!qu->head)
+			qu->tail = NULL;
+	}
+	return q;
+}
+
+void resolver_query_done(struct query *q)
+{
+	q->r->pending--;
+	if (q->launched)
+		q->r->in_flight--;
+	free(q->name);
+	free(q);
+}
+
+/* Call back a query that never reached c-ares. */
+static void query_fail(struct query *q, int status, const char *why)
+{
+	switch (q->kind) {
+	case QUERY_ADDRS:
+		q->cb.addrs(q->arg, status, NULL, why);
+		break;
+	case QUERY_RAW:
+		q->cb.raw(q->arg, status, NULL, 0, why);
+		break;
+	case QUERY_TXT:
+		q->cb.txt(q->arg, status, NULL, why);
+		break;
+	case QUERY_MX:
+		q->cb.mx(q->arg, status, NULL, 0, why);
+		break;
+	}
+	resolver_query_done(q);
+}
+
+/* Fail every query of a queue. */
+static void fail_all(struct queue *qu, int status, const char *why)
+{
+	struct query *q;
+
+	while ((q = queue_pop(qu)))
+		query_fail(q, status, why);
 }
 
 static int copy_statics(struct hu_resolver_conf *dst, const struct hu_resolver_conf *src)
@@ -188,10 +232,13 @@ int hu_resolver_new(const struct hu_resolver_conf *conf, struct hu_resolver **re
 	r->conf.timeout_ms = conf->timeout_ms;
 	r->conf.attempts = conf->attempts;
 	r->conf.use_hosts = conf->use_hosts;
+	r->max_in_flight = conf->max_in_flight > 0 ? (size_t)conf->max_in_flight
+						   : HU_RESOLVER_MAX_IN_FLIGHT_DEFAULT;
 	e = copy_statics(&r->conf, conf);
 	if (e < 0)
 		goto fail;
 
+	/* No search list: checks look up full names. */
 	o.flags = ARES_FLAG_EDNS | ARES_FLAG_NOSEARCH;
 	o.timeout = conf->timeout_ms > 0 ? conf->timeout_ms : HU_RESOLVER_TIMEOUT_MS_DEFAULT;
 	o.tries = conf->attempts > 0 ? conf->attempts : HU_RESOLVER_ATTEMPTS_DEFAULT;
@@ -205,7 +252,7 @@ int hu_resolver_new(const struct hu_resolver_conf *conf, struct hu_resolver **re
 		  ARES_OPT_LOOKUPS | ARES_OPT_EDNSPSZ | ARES_OPT_SOCK_STATE_CB;
 	st = ares_init_options(&r->ch, &o, optmask);
 	if (st != ARES_SUCCESS) {
-		e = hu_err_set(err, ares_to_errno(st), "c-ares initialisation failed: %s",
+		e = hu_err_set(err, resolver_ares_errno(st), "c-ares initialisation failed: %s",
 			       ares_strerror(st));
 		r->ch = NULL;
 		goto fail;
@@ -218,8 +265,9 @@ int hu_resolver_new(const struct hu_resolver_conf *conf, struct hu_resolver **re
 		}
 		st = ares_set_servers_ports_csv(r->ch, csv.data);
 		if (st != ARES_SUCCESS) {
-			e = hu_err_set(err, ares_to_errno(st), "cannot use nameservers %s: %s",
-				       csv.data, ares_strerror(st));
+			e = hu_err_set(err, resolver_ares_errno(st),
+				       "cannot use nameservers %s: %s", csv.data,
+				       ares_strerror(st));
 			goto fail;
 		}
 	}
@@ -232,55 +280,15 @@ fail:
 	return e;
 }
 
-static void query_done(struct query *q)
-{
-	q->r->pending--;
-	free(q);
-}
-
-/* Deliver (or cancel) queued static answers. */
-static void run_statics(struct hu_resolver *r, int cancel_status)
-{
-	while (r->statics_head) {
-		struct query *q = r->statics_head;
-		struct hu_addrs addrs = { .from_static = true };
-		struct hu_addr v[MAX_ADDRS];
-
-		r->statics_head = q->next;
-		if (!r->statics_head)
-			r->statics_tail = NULL;
-		if (cancel_status) {
-			q->cb.addrs(q->arg, cancel_status, NULL, "cancelled");
-			query_done(q);
-			continue;
-		}
-		for (size_t i = 0; i < q->st->addrs.n && addrs.n < MAX_ADDRS; i++) {
-			struct hu_addr *a = &v[addrs.n];
-			const char *s = q->st->addrs.v[i];
-			memset(a, 0, sizeof(*a));
-			if (inet_pton(AF_INET, s, &a->u.v4) == 1)
-				a->family = AF_INET;
-			else if (inet_pton(AF_INET6, s, &a->u.v6) == 1)
-				a->family = AF_INET6;
-			else
-				continue; /* validated when the configuration was read */
-			inet_ntop(a->family, &a->u, a->text, sizeof(a->text));
-			addrs.n++;
-		}
-		addrs.v = v;
-		q->cb.addrs(q->arg, 0, &addrs, NULL);
-		query_done(q);
-	}
-}
-
 void hu_resolver_free(struct hu_resolver *r)
 {
 	if (!r)
 		return;
 	r->destroying = true;
-	run_statics(r, -ECANCELED);
+	fail_all(&r->statics, -ECANCELED, "cancelled");
+	fail_all(&r->waiting, -ECANCELED, "cancelled");
 	if (r->ch)
-		ares_destroy(r->ch); /* calls back every query with ARES_EDESTRUCTION */
+		ares_destroy(r->ch); /* calls back every launched query with ARES_EDESTRUCTION */
 	hu_resolver_conf_clear(&r->conf);
 	free(r);
 }
@@ -290,14 +298,24 @@ size_t hu_resolver_pending(const struct hu_resolver *r)
 	return r->pending;
 }
 
-static struct query *query_new(struct hu_resolver *r, enum query_kind kind, void *arg)
+static struct query *query_new(struct hu_resolver *r, enum query_kind kind, const char *name,
+			       int rrtype, void *arg)
 {
-	struct query *q = calloc(1, sizeof(*q));
+	struct query *q;
 
+	if (!name || !*name)
+		return NULL;
+	q = calloc(1, sizeof(*q));
 	if (!q)
 		return NULL;
+	q->name = strdup(name);
+	if (!q->name) {
+		free(q);
+		return NULL;
+	}
 	q->r = r;
 	q->kind = kind;
+	q->rrtype = rrtype;
 	q->arg = arg;
 	r->pending++;
 	return q;
@@ -316,205 +334,80 @@ static const struct hu_resolver_static *find_static(const struct hu_resolver *r,
 	return NULL;
 }
 
-static bool addr_seen(const struct hu_addr *v, size_t n, const struct hu_addr *a)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i].family == a->family && strcmp(v[i].text, a->text) == 0)
-			return true;
-	return false;
-}
-
-static void addrinfo_cb(void *arg, int status, int timeouts, struct ares_addrinfo *res)
-{
-	struct query *q = arg;
-	struct hu_addr v[MAX_ADDRS];
-	struct hu_addrs addrs = { .v = v };
-
-	(void)timeouts;
-	if (status == ARES_SUCCESS && res) {
-		for (struct ares_addrinfo_node *n = res->nodes; n && addrs.n < MAX_ADDRS;
-		     n = n->ai_next) {
-			struct hu_addr a = { .family = n->ai_family };
-			if (n->ai_family == AF_INET)
-				a.u.v4 = ((struct sockaddr_in *)(void *)n->ai_addr)->sin_addr;
-			else if (n->ai_family == AF_INET6)
-				a.u.v6 = ((struct sockaddr_in6 *)(void *)n->ai_addr)->sin6_addr;
-			else
-				continue;
-			inet_ntop(a.family, &a.u, a.text, sizeof(a.text));
-			if (!addr_seen(v, addrs.n, &a))
-				v[addrs.n++] = a;
-		}
-	}
-	if (status == ARES_SUCCESS && addrs.n == 0)
-		status = ARES_ENODATA;
-	q->cb.addrs(q->arg, cb_status(q->r, status), status == ARES_SUCCESS ? &addrs : NULL,
-		    cb_errmsg(q->r, status));
-	if (res)
-		ares_freeaddrinfo(res);
-	query_done(q);
-}
-
 int hu_resolver_addrs(struct hu_resolver *r, const char *name, hu_addrs_cb cb, void *arg)
 {
-	struct ares_addrinfo_hints hints = { .ai_family = AF_UNSPEC, .ai_flags = ARES_AI_NOSORT };
 	struct query *q;
 
 	if (!name || !*name)
 		return -EINVAL;
-	q = query_new(r, QUERY_ADDRS, arg);
+	q = query_new(r, QUERY_ADDRS, name, 0, arg);
 	if (!q)
 		return -ENOMEM;
 	q->cb.addrs = cb;
 	q->st = find_static(r, name);
-	if (q->st) {
-		if (r->statics_tail)
-			r->statics_tail->next = q;
-		else
-			r->statics_head = q;
-		r->statics_tail = q;
-		return 0;
-	}
-	ares_getaddrinfo(r->ch, name, NULL, &hints, addrinfo_cb, q);
+	queue_push(q->st ? &r->statics : &r->waiting, q);
 	return 0;
 }
 
-static void txt_deliver(struct query *q, int status, const unsigned char *abuf, int alen)
-{
-	struct ares_txt_ext *txt = NULL;
-	struct hu_strv records = HU_STRV_INIT;
-	struct hu_buf cur = HU_BUF_INIT(65536);
-	bool have = false;
-	int e = cb_status(q->r, status);
-	const char *msg = cb_errmsg(q->r, status);
-
-	if (status == ARES_SUCCESS) {
-		int st = ares_parse_txt_reply_ext(abuf, alen, &txt);
-		if (st != ARES_SUCCESS) {
-			e = ares_to_errno(st);
-			msg = ares_strerror(st);
-		}
-	}
-	for (struct ares_txt_ext *t = txt; !e && t; t = t->next) {
-		if (t->record_start && have) {
-			e = hu_strv_push_owned(&records, hu_buf_steal(&cur));
-			have = false;
-		}
-		if (!e && hu_buf_append(&cur, t->txt, t->length) < 0)
-			e = -EBADMSG;
-		have = true;
-	}
-	if (!e && have)
-		e = hu_strv_push_owned(&records, hu_buf_steal(&cur));
-	if (!e && records.n == 0)
-		e = -ENODATA;
-	q->cb.txt(q->arg, e, e ? NULL : &records, msg);
-	hu_buf_clear(&cur);
-	hu_strv_clear(&records);
-	if (txt)
-		ares_free_data(txt);
-}
-
-static int cmp_mx(const void *a, const void *b)
-{
-	const struct hu_mx *x = a, *y = b;
-
-	if (x->preference != y->preference)
-		return x->preference < y->preference ? -1 : 1;
-	return strcmp(x->host, y->host);
-}
-
-static void mx_deliver(struct query *q, int status, const unsigned char *abuf, int alen)
-{
-	struct ares_mx_reply *mx = NULL;
-	struct hu_mx v[MAX_ADDRS];
-	size_t n = 0;
-	int e = cb_status(q->r, status);
-	const char *msg = cb_errmsg(q->r, status);
-
-	if (status == ARES_SUCCESS) {
-		int st = ares_parse_mx_reply(abuf, alen, &mx);
-		if (st != ARES_SUCCESS) {
-			e = ares_to_errno(st);
-			msg = ares_strerror(st);
-		}
-	}
-	for (struct ares_mx_reply *m = mx; !e && m && n < MAX_ADDRS; m = m->next)
-		v[n++] = (struct hu_mx){ m->priority, m->host };
-	if (!e && n == 0)
-		e = -ENODATA;
-	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_mx);
-	q->cb.mx(q->arg, e, e ? NULL : v, e ? 0 : n, msg);
-	if (mx)
-		ares_free_data(mx);
-}
-
-static void query_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
-{
-	struct query *q = arg;
-
-	(void)timeouts;
-	switch (q->kind) {
-	case QUERY_RAW:
-		q->cb.raw(q->arg, cb_status(q->r, status), status == ARES_SUCCESS ? abuf : NULL,
-			  status == ARES_SUCCESS && alen > 0 ? (size_t)alen : 0,
-			  cb_errmsg(q->r, status));
-		break;
-	case QUERY_TXT:
-		txt_deliver(q, status, abuf, alen);
-		break;
-	case QUERY_MX:
-		mx_deliver(q, status, abuf, alen);
-		break;
-	case QUERY_ADDRS:
-		break; /* not reached: address queries use addrinfo_cb */
-	}
-	query_done(q);
-}
-
 static int start_query(struct hu_resolver *r, const char *name, int rrtype, enum query_kind kind,
-		       void *cb, void *arg)
+		       void *arg, struct query **ret)
 {
-	struct query *q;
-
 	if (!name || !*name || rrtype <= 0 || rrtype > 65535)
 		return -EINVAL;
-	q = query_new(r, kind, arg);
-	if (!q)
+	*ret = query_new(r, kind, name, rrtype, arg);
+	if (!*ret)
 		return -ENOMEM;
-	switch (kind) {
-	case QUERY_RAW:
-		q->cb.raw = (hu_raw_cb)cb;
-		break;
-	case QUERY_TXT:
-		q->cb.txt = (hu_txt_cb)cb;
-		break;
-	case QUERY_MX:
-		q->cb.mx = (hu_mx_cb)cb;
-		break;
-	case QUERY_ADDRS:
-		free(q);
-		r->pending--;
-		return -EINVAL;
-	}
-	ares_query(r->ch, name, 1 /* IN */, rrtype, query_cb, q);
+	queue_push(&r->waiting, *ret);
 	return 0;
 }
 
 int hu_resolver_query(struct hu_resolver *r, const char *name, int rrtype, hu_raw_cb cb, void *arg)
 {
-	return start_query(r, name, rrtype, QUERY_RAW, (void *)cb, arg);
+	struct query *q;
+	int e = start_query(r, name, rrtype, QUERY_RAW, arg, &q);
+
+	if (e == 0)
+		q->cb.raw = cb;
+	return e;
 }
 
 int hu_resolver_txt(struct hu_resolver *r, const char *name, hu_txt_cb cb, void *arg)
 {
-	return start_query(r, name, HU_RR_TXT, QUERY_TXT, (void *)cb, arg);
+	struct query *q;
+	int e = start_query(r, name, HU_RR_TXT, QUERY_TXT, arg, &q);
+
+	if (e == 0)
+		q->cb.txt = cb;
+	return e;
 }
 
 int hu_resolver_mx(struct hu_resolver *r, const char *name, hu_mx_cb cb, void *arg)
 {
-	return start_query(r, name, HU_RR_MX, QUERY_MX, (void *)cb, arg);
+	struct query *q;
+	int e = start_query(r, name, HU_RR_MX, QUERY_MX, arg, &q);
+
+	if (e == 0)
+		q->cb.mx = cb;
+	return e;
+}
+
+/* Hand waiting queries to c-ares while there are free slots. */
+static void launch(struct hu_resolver *r)
+{
+	struct query *q;
+
+	while (r->in_flight < r->max_in_flight && (q = queue_pop(&r->waiting))) {
+		q->launched = true;
+		r->in_flight++;
+		if (q->kind == QUERY_ADDRS) {
+			struct ares_addrinfo_hints hints = { .ai_family = AF_UNSPEC,
+							     .ai_flags = ARES_AI_NOSORT };
+			ares_getaddrinfo(r->ch, q->name, NULL, &hints, resolver_addrinfo_cb, q);
+		} else {
+			ares_query(r->ch, q->name, 1 /* class IN */, q->rrtype, resolver_query_cb,
+				   q);
+		}
+	}
 }
 
 static int64_t mono_ms(void)
@@ -528,26 +421,26 @@ static int64_t mono_ms(void)
 int hu_resolver_wait(struct hu_resolver *r, int deadline_ms)
 {
 	int64_t end = deadline_ms > 0 ? mono_ms() + deadline_ms : 0;
+	struct query *q;
 
-	r->deadline_hit = false;
 	for (;;) {
-		struct pollfd fds[MAX_SOCKETS];
-		struct timeval maxtv, tv, *tvp;
+		struct pollfd fds[RESOLVER_MAX_SOCKETS];
+		struct timeval maxtv = { 1, 0 }, tv, *tvp;
 		size_t n;
 		int tmo, pr;
 
-		run_statics(r, 0);
-		if (r->pending == 0)
-			return 0;
+		while ((q = queue_pop(&r->statics)))
+			resolver_static_answer(q);
 		if (end && mono_ms() >= end) {
 			r->deadline_hit = true;
-			ares_cancel(r->ch); /* every callback runs with -ETIMEDOUT */
-			run_statics(r, 0);
+			fail_all(&r->waiting, -ETIMEDOUT, "no answer before the run's deadline");
+			ares_cancel(r->ch); /* launched ones call back with -ETIMEDOUT */
 			r->deadline_hit = false;
 			return 0;
 		}
-		maxtv.tv_sec = 1;
-		maxtv.tv_usec = 0;
+		launch(r);
+		if (r->pending == 0)
+			return 0;
 		if (end) {
 			int64_t left = end - mono_ms();
 			if (left < 1000) {

@@ -18,6 +18,7 @@ void hu_resolver_conf_init(struct hu_resolver_conf *c)
 		.timeout_ms = HU_RESOLVER_TIMEOUT_MS_DEFAULT,
 		.attempts = HU_RESOLVER_ATTEMPTS_DEFAULT,
 		.use_hosts = true,
+		.max_in_flight = HU_RESOLVER_MAX_IN_FLIGHT_DEFAULT,
 	};
 }
 
@@ -154,8 +155,8 @@ static int parse_statics(const struct hu_conf_node *n, struct hu_resolver_conf *
 int hu_resolver_conf_parse(const struct hu_conf_node *n, struct hu_resolver_conf *c,
 			   struct hu_err *err)
 {
-	static const char *const keys[] = { "servers",   "timeout_ms", "attempts",
-					    "use_hosts", "static",     NULL };
+	static const char *const keys[] = { "servers",       "timeout_ms", "attempts", "use_hosts",
+					    "max_in_flight", "static",     NULL };
 	const struct hu_conf_node *v;
 	int64_t i64;
 	int r;
@@ -194,6 +195,11 @@ int hu_resolver_conf_parse(const struct hu_conf_node *n, struct hu_resolver_conf
 	if (r < 0)
 		return r;
 	c->attempts = (int)i64;
+	i64 = c->max_in_flight;
+	r = hu_conf_get_int(n, "max_in_flight", 1, 1024, &i64, err);
+	if (r < 0)
+		return r;
+	c->max_in_flight = (int)i64;
 	r = hu_conf_get_bool(n, "use_hosts", &c->use_hosts, err);
 	if (r < 0)
 		return r;

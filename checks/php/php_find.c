@@ -67,12 +67,11 @@ int php_parse_version_output(const char *out, char **ret)
 			char *s = strndup(v, (size_t)(ve - v));
 			if (!s)
 				return -ENOMEM;
-			if (ve - v > 64 || hu_version_branch(s, &major, &minor) < 0) {
-				free(s);
-				return -EINVAL;
+			if (ve - v <= 64 && hu_version_branch(s, &major, &minor) == 0) {
+				*ret = s;
+				return 0;
 			}
-			*ret = s;
-			return 0;
+			free(s); /* "PHP Warning: ..." and the like: read on */
 		}
 		if (!*e)
 			break;

@@ -123,6 +123,7 @@ int php_pools_parse(const char *file, const char *text, size_t len, struct php_i
 		    struct hu_findings *problems)
 {
 	struct php_pool *cur = NULL;
+	bool in_section = false; /* [global] or a pool: settings there are fine */
 	size_t first = inv->n_pools;
 	unsigned line = 0;
 	int r = 0;
@@ -152,8 +153,10 @@ int php_pools_parse(const char *file, const char *text, size_t len, struct php_i
 			if (!close || close == s + 1) {
 				r = pool_problem(problems, file, line, "malformed section header");
 				cur = NULL;
+				in_section = false;
 				continue;
 			}
+			in_section = true;
 			if ((size_t)(close - s - 1) == 6 && strncmp(s + 1, "global", 6) == 0) {
 				cur = NULL; /* not a pool */
 				continue;
@@ -191,7 +194,7 @@ int php_pools_parse(const char *file, const char *text, size_t len, struct php_i
 		}
 		*ve = '\0';
 		if (!cur) {
-			if (strcmp(ks, "include") != 0)
+			if (!in_section && strcmp(ks, "include") != 0)
 				r = pool_problem(problems, file, line,
 						 "setting outside a [pool] section");
 			continue;

@@ -48,12 +48,15 @@ struct hu_resolver_conf {
 	int timeout_ms;         /* first attempt's timeout; c-ares doubles it per round */
 	int attempts;           /* tries per server */
 	bool use_hosts;         /* consult /etc/hosts for address lookups */
+	int max_in_flight;      /* queries sent and unanswered at once; more wait their turn */
 	struct hu_resolver_static *statics;
 	size_t n_statics;
 };
 
 #define HU_RESOLVER_TIMEOUT_MS_DEFAULT 2000
 #define HU_RESOLVER_ATTEMPTS_DEFAULT   2
+/* Small enough that a burst of answers fits a UDP socket's receive buffer. */
+#define HU_RESOLVER_MAX_IN_FLIGHT_DEFAULT 64
 
 void hu_resolver_conf_init(struct hu_resolver_conf *c);
 void hu_resolver_conf_clear(struct hu_resolver_conf *c);
@@ -117,6 +120,12 @@ int hu_resolver_mx(struct hu_resolver *r, const char *name, hu_mx_cb cb, void *a
  * for a failure of the event loop itself.
  */
 int hu_resolver_wait(struct hu_resolver *r, int deadline_ms);
+
+/*
+ * A DNS-style name for a callback status: "NOERROR", "NXDOMAIN", "NODATA",
+ * "TIMEOUT", "SERVFAIL", "REFUSED", "BADRESPONSE", "CANCELLED", "ERROR".
+ */
+const char *hu_resolver_status_name(int status);
 
 /* Queries started and not yet called back. */
 size_t hu_resolver_pending(const struct hu_resolver *r);

@@ -1,0 +1,120 @@
+# Shared by the integration tests: a temp dir that is removed, servers that
+# are stopped, free ports, bounded waits and assertions.
+# Exit 77 means "skipped" to CTest.
+set -eu
+
+: "${HUOLTO_AGENT:?run through ctest}"
+: "${HUOLTO_SRC:?run through ctest}"
+AGENT=$HUOLTO_AGENT
+SRC=$HUOLTO_SRC
+SHARED=${HUOLTO_SHARED:-$SRC/../shared}
+
+TMP=$(mktemp -d /tmp/huolto-it.XXXXXX)
+PIDS=""
+
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $PIDS; do
+		# bounded: at most 5 s per process, then SIGKILL
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$p" 2>/dev/null || true
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"; }
+note() { echo "-- $*"; }
+
+# Remember a background process to stop at exit.
+track() { PIDS="$PIDS $1"; }
+
+# A TCP and UDP port on loopback that nothing listens on.
+free_port() {
+	i=0
+	while [ $i -lt 100 ]; do
+		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		if ! ss -Hlntu "sport = :$p" 2>/dev/null | grep -q .; then
+			echo "$p"
+			return 0
+		fi
+		i=$((i + 1))
+	done
+	fail "no free port found"
+}
+
+# wait_until SECONDS COMMAND...: retry COMMAND every 0.1 s for at most SECONDS.
+wait_until() {
+	limit=$(($1 * 10))
+	shift
+	i=0
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt "$limit" ] || return 1
+		sleep 0.1
+	done
+}
+
+assert_eq() { # EXPECTED ACTUAL WHAT
+	[ "$1" = "$2" ] || fail "$3: expected [$1], got [$2]"
+}
+
+assert_contains() { # HAYSTACK NEEDLE WHAT
+	case "$1" in
+	*"$2"*) ;;
+	*) fail "$3: [$2] not found in: $1" ;;
+	esac
+}
+
+# Run the agent; sets OUT, ERR and STATUS.
+run_agent() {
+	set +e
+	"$AGENT" "$@" >"$TMP/out" 2>"$TMP/err"
+	STATUS=$?
+	set -e
+	OUT=$(cat "$TMP/out")
+	ERR=$(cat "$TMP/err")
+}
+
+# jq on the last output: jqo FILTER
+jqo() { printf '%s' "$OUT" | jq -r "$@"; }
+
+# Wait (at most 10 s) until something listens on TCP (or, with "udp", UDP) PORT.
+wait_port() { # PORT [udp]
+	flag=t
+	[ "${2:-}" = udp ] && flag=u
+	wait_until 10 sh -c "ss -Hln$flag 'sport = :$1' | grep -q ."
+}
+
+# For every HTTPS endpoint in the `discover --format json` output in $OUT:
+# the certificate served on 127.0.0.1 (and on ::1 for the sites named) is
+# the site's first certificate file. EXPECTED is the number of checks.
+verify_served_certificates() { # EXPECTED [SITE_ALSO_ON_IPV6...]
+	expected=$1
+	shift
+	n=0
+	for ep in $(jqo '.sites[] | .name as $s | .https[] | "\($s)|\(.host)|\(.port)"'); do
+		s=${ep%%|*}
+		rest=${ep#*|}
+		host=${rest%%|*}
+		port=${rest#*|}
+		cert=$(jqo ".sites[] | select(.name == \"$s\") | .cert_files[0]")
+		want=$(openssl x509 -in "$cert" -noout -fingerprint -sha256)
+		targets="127.0.0.1:$port"
+		for v6 in "$@"; do
+			[ "$v6" = "$s" ] && targets="$targets [::1]:$port"
+		done
+		for t in $targets; do
+			got=$(timeout 10 openssl s_client -connect "$t" -servername "$host" </dev/null 2>/dev/null |
+				openssl x509 -noout -fingerprint -sha256)
+			assert_eq "$want" "$got" "certificate served for $host on $t"
+			n=$((n + 1))
+		done
+	done
+	assert_eq "$expected" "$n" "endpoints checked against the server"
+}
