@@ -8,6 +8,37 @@
 #include "agent_conf.h"
 #include "discover.h"
 
+/* A file as discovery read it, or why it could not. */
+struct cached_file {
+	struct hu_file f;
+	int error;
+};
+
+static void cached_file_free(void *p)
+{
+	struct cached_file *c = p;
+
+	hu_file_clear(&c->f);
+	free(c);
+}
+
+void discover_ctx_init(struct discover_ctx *ctx, struct hu_host *h, struct hu_sites *sites,
+		       struct hu_findings *problems)
+{
+	*ctx = (struct discover_ctx){ .host = h,
+				      .server = "?",
+				      .sites = sites,
+				      .problems = problems,
+				      .files = HU_STRMAP_INIT,
+				      .names = HU_STRMAP_INIT };
+}
+
+void discover_ctx_clear(struct discover_ctx *ctx)
+{
+	hu_strmap_clear(&ctx->files, cached_file_free);
+	hu_strmap_clear(&ctx->names, NULL);
+}
+
 void discover_problem(struct discover_ctx *ctx, const char *code, const char *file, unsigned line,
 		      const char *fmt, ...)
 {
@@ -30,59 +61,100 @@ void discover_problem(struct discover_ctx *ctx, const char *code, const char *fi
 	free(msg);
 }
 
-int discover_read(struct discover_ctx *ctx, const char *path, bool quiet_missing,
-		  struct hu_file *ret)
+/* Read path through the host and check what was read; problems are reported. */
+static int read_checked(struct discover_ctx *ctx, const char *path, bool quiet_missing,
+			struct hu_file *f)
 {
-	struct hu_err err = HU_ERR_INIT;
+	char buf[128];
 	int r;
 
-	if (ctx->files_read >= DISCOVER_MAX_FILES) {
+	if (ctx->files.n >= DISCOVER_MAX_FILES) {
 		discover_problem(ctx, "discovery.limit", path, 0,
 				 "not read: more than %d configuration files", DISCOVER_MAX_FILES);
 		return -E2BIG;
 	}
-	r = hu_host_read_file(ctx->host, path, DISCOVER_MAX_FILE_BYTES, ret, &err);
+	r = hu_host_read_file(ctx->host, path, DISCOVER_MAX_FILE_BYTES, f, NULL);
 	if (r < 0) {
-		char buf[128];
 		if (!(quiet_missing && r == -ENOENT))
 			discover_problem(ctx, "discovery.unreadable", path, 0, "cannot read: %s",
 					 hu_strerror(r, buf, sizeof(buf)));
-		hu_err_clear(&err);
 		return r;
 	}
-	ctx->files_read++;
-	if (ret->truncated) {
+	if (f->truncated) {
 		discover_problem(ctx, "discovery.limit", path, 0, "larger than %u bytes; not read",
 				 DISCOVER_MAX_FILE_BYTES);
-		hu_file_clear(ret);
 		return -EFBIG;
 	}
-	if (memchr(ret->data, '\0', ret->len)) {
+	if (ctx->total_bytes + f->len > DISCOVER_MAX_TOTAL_BYTES) {
+		discover_problem(ctx, "discovery.limit", path, 0,
+				 "not read: more than %u bytes of configuration in all",
+				 DISCOVER_MAX_TOTAL_BYTES);
+		return -E2BIG;
+	}
+	if (memchr(f->data, '\0', f->len)) {
 		discover_problem(ctx, "discovery.syntax", path, 0,
 				 "contains NUL bytes; not a configuration file");
-		hu_file_clear(ret);
 		return -EINVAL;
 	}
+	ctx->total_bytes += f->len;
 	return 0;
 }
 
-static bool shares_name(const struct hu_site *a, const struct hu_site *b)
+int discover_read(struct discover_ctx *ctx, const char *path, bool quiet_missing,
+		  const struct hu_file **ret)
 {
-	for (size_t i = 0; i < b->names.n; i++)
-		if (hu_strv_contains(&a->names, b->names.v[i]))
-			return true;
-	return false;
+	struct cached_file *c = hu_strmap_get(&ctx->files, path);
+
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		c->error = read_checked(ctx, path, quiet_missing, &c->f);
+		if (c->error < 0)
+			hu_file_clear(&c->f);
+		if (c->error == -ENOMEM || hu_strmap_put(&ctx->files, path, c) < 0) {
+			cached_file_free(c);
+			return -ENOMEM;
+		}
+	}
+	if (c->error < 0)
+		return c->error;
+	*ret = &c->f;
+	return 0;
 }
 
-int discover_add_site(struct hu_sites *sites, struct hu_site *s)
+/* Point every name of s at s. */
+static int index_names(struct discover_ctx *ctx, struct hu_site *s)
 {
-	for (size_t i = 0; i < sites->n; i++)
-		if (shares_name(sites->v[i], s)) {
-			int r = hu_site_merge(sites->v[i], s);
-			hu_site_free(s);
-			return r;
-		}
-	return hu_sites_push(sites, s);
+	for (size_t i = 0; i < s->names.n; i++)
+		if (hu_strmap_put(&ctx->names, s->names.v[i], s) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* The site that has one of s's names, or NULL. */
+static struct hu_site *find_sharing(const struct discover_ctx *ctx, const struct hu_site *s)
+{
+	for (size_t i = 0; i < s->names.n; i++) {
+		struct hu_site *t = hu_strmap_get(&ctx->names, s->names.v[i]);
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+int discover_add_site(struct discover_ctx *ctx, struct hu_site *s)
+{
+	struct hu_site *t = find_sharing(ctx, s);
+	int r;
+
+	if (t) {
+		r = hu_site_merge(t, s);
+		hu_site_free(s);
+		return r < 0 ? r : index_names(ctx, t);
+	}
+	r = hu_sites_push(ctx->sites, s); /* frees s on failure */
+	return r < 0 ? r : index_names(ctx, s);
 }
 
 char *discover_path(const char *base, const char *path)
@@ -98,69 +170,69 @@ char *discover_path(const char *base, const char *path)
 }
 
 /* Merge a configured site: it names the site it shares a name with. */
-static int merge_configured(struct hu_sites *sites, const struct hu_site *conf_site)
+static int merge_configured(struct discover_ctx *ctx, const struct hu_site *conf_site)
 {
-	struct hu_site *s = NULL;
+	struct hu_site *s = find_sharing(ctx, conf_site);
+	struct hu_strv names = HU_STRV_INIT;
+	char *name = NULL;
+	int r;
 
-	for (size_t i = 0; i < sites->n && !s; i++)
-		if (shares_name(sites->v[i], conf_site))
-			s = sites->v[i];
 	if (!s) {
 		s = hu_site_new(conf_site->name);
 		if (!s)
 			return -ENOMEM;
-		int r = hu_site_merge(s, conf_site);
+		r = hu_site_merge(s, conf_site);
 		if (r < 0) {
 			hu_site_free(s);
 			return r;
 		}
-		return hu_sites_push(sites, s);
+		return discover_add_site(ctx, s);
 	}
 	/* The configured name becomes the primary name; configured values win. */
-	struct hu_strv names = HU_STRV_INIT;
-	char *name = strdup(conf_site->name);
-	int r = name ? hu_strv_push(&names, conf_site->name) : -ENOMEM;
+	name = strdup(conf_site->name);
+	r = name ? hu_strv_push(&names, conf_site->name) : -ENOMEM;
 	if (r >= 0)
 		r = hu_strv_merge(&names, &s->names);
-	if (r >= 0 && conf_site->docroot) {
-		free(s->docroot);
-		s->docroot = NULL;
-	}
-	if (r >= 0 && conf_site->mail_domain) {
-		free(s->mail_domain);
-		s->mail_domain = NULL;
-	}
 	if (r < 0) {
 		free(name);
 		hu_strv_clear(&names);
 		return r;
 	}
+	if (conf_site->docroot) {
+		free(s->docroot);
+		s->docroot = NULL;
+	}
+	if (conf_site->mail_domain) {
+		free(s->mail_domain);
+		s->mail_domain = NULL;
+	}
 	free(s->name);
 	s->name = name;
 	hu_strv_clear(&s->names);
 	s->names = names;
-	return hu_site_merge(s, conf_site);
+	r = hu_site_merge(s, conf_site);
+	return r < 0 ? r : index_names(ctx, s);
 }
 
 int discover_all(struct hu_host *h, const struct agent_conf *conf, struct hu_sites *ret,
 		 struct hu_findings *problems)
 {
 	struct hu_sites sites = HU_SITES_INIT;
-	struct discover_ctx ctx = { .host = h, .sites = &sites, .problems = problems };
+	struct discover_ctx ctx;
 	int r = 0;
 
+	discover_ctx_init(&ctx, h, &sites, problems);
 	if (conf->nginx_root) {
 		ctx.server = "nginx";
-		ctx.files_read = 0;
 		r = discover_nginx(&ctx, conf->nginx_root);
 	}
 	if (r >= 0 && conf->apache_root) {
 		ctx.server = "apache";
-		ctx.files_read = 0;
 		r = discover_apache(&ctx, conf->apache_root);
 	}
 	for (size_t i = 0; r >= 0 && i < conf->sites.n; i++)
-		r = merge_configured(&sites, conf->sites.v[i]);
+		r = merge_configured(&ctx, conf->sites.v[i]);
+	discover_ctx_clear(&ctx);
 	if (r < 0) {
 		hu_sites_clear(&sites);
 		return r;

@@ -13,38 +13,49 @@
 #include "huolto/finding.h"
 #include "huolto/host.h"
 #include "huolto/site.h"
+#include "huolto/strmap.h"
 
-/* Bounds on what one web server's configuration may make us read. */
-#define DISCOVER_MAX_FILE_BYTES (4u << 20)
-#define DISCOVER_MAX_FILES      4096
-#define DISCOVER_MAX_DEPTH      16
-#define DISCOVER_MAX_GLOB       4096
+/* Bounds on what discovery may read. */
+#define DISCOVER_MAX_FILE_BYTES  (4u << 20)
+#define DISCOVER_MAX_TOTAL_BYTES (256u << 20)
+#define DISCOVER_MAX_FILES       65536
+#define DISCOVER_MAX_DEPTH       16
+#define DISCOVER_MAX_GLOB        65536
 
 struct discover_ctx {
 	struct hu_host *host;
-	const char *server;     /* "nginx" or "apache" */
+	const char *server;     /* "nginx" or "apache": set before each */
 	struct hu_sites *sites; /* sites found so far (merged by name) */
 	struct hu_findings *problems;
-	size_t files_read;
+	struct hu_strmap files; /* path -> struct cached_file: each file read once */
+	size_t total_bytes;
+	struct hu_strmap names; /* every name of every site -> its struct hu_site */
 };
+
+void discover_ctx_init(struct discover_ctx *ctx, struct hu_host *h, struct hu_sites *sites,
+		       struct hu_findings *problems);
+/* Frees the file cache and the index; the sites stay the caller's. */
+void discover_ctx_clear(struct discover_ctx *ctx);
 
 /* A problem finding (warning) at file:line (line 0: the whole file). */
 void discover_problem(struct discover_ctx *ctx, const char *code, const char *file, unsigned line,
 		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /*
- * Read a configuration file through the host, within the bounds; problems
- * are reported (unless quiet_missing and the file does not exist) and
- * a negative errno returned.
+ * A configuration file's content, read through the host once per
+ * discovery (snippets included by every site are not read again). *ret is
+ * borrowed until discover_ctx_clear(). A file that cannot be read, is too
+ * large or is binary is reported once (unless quiet_missing and it does not
+ * exist) and its error returned every time.
  */
 int discover_read(struct discover_ctx *ctx, const char *path, bool quiet_missing,
-		  struct hu_file *ret);
+		  const struct hu_file **ret);
 
 /*
  * Add a site found by the web server; merged into an existing site that
  * shares a name. Takes ownership of s.
  */
-int discover_add_site(struct hu_sites *sites, struct hu_site *s);
+int discover_add_site(struct discover_ctx *ctx, struct hu_site *s);
 
 /* path made absolute against base (returned as a new string). */
 char *discover_path(const char *base, const char *path);

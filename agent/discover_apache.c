@@ -441,7 +441,7 @@ out:
 
 static int read_file(struct apache *ap, const char *path, unsigned depth)
 {
-	struct hu_file f = { 0 };
+	const struct hu_file *f = NULL;
 	struct hu_buf logical = HU_BUF_INIT(APACHE_MAX_LINE);
 	size_t sections_at_start = ap->n_sections;
 	unsigned line = 0, start_line = 0;
@@ -462,7 +462,7 @@ static int read_file(struct apache *ap, const char *path, unsigned depth)
 		goto out;
 	file = ap->files.v[ap->files.n - 1];
 
-	for (const char *p = f.data, *end = f.data + f.len; p < end && r >= 0;) {
+	for (const char *p = f->data, *end = f->data + f->len; p < end && r >= 0;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		line++;
@@ -516,7 +516,6 @@ static int read_file(struct apache *ap, const char *path, unsigned depth)
 	ap->stack.v[ap->stack.n] = NULL;
 out:
 	hu_buf_clear(&logical);
-	hu_file_clear(&f);
 	return r == -ENOMEM ? r : 0;
 }
 
@@ -555,7 +554,7 @@ static int finish_vhost(struct apache *ap, struct vhost *v)
 		hu_site_free(s);
 		return r;
 	}
-	return discover_add_site(ap->ctx->sites, s);
+	return discover_add_site(ap->ctx, s);
 }
 
 /* Apache sites without a DocumentRoot of their own get the main server's. */

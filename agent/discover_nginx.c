@@ -287,7 +287,7 @@ static int parse_block(struct ngx_parser *ps, struct lexer *lx, const char *file
 static int parse_file(struct ngx_parser *ps, const char *path, struct ngx_node *into,
 		      unsigned depth)
 {
-	struct hu_file f = { 0 };
+	const struct hu_file *f = NULL;
 	struct lexer lx = { .line = 1, .word = HU_BUF_INIT(65536) };
 	const char *file;
 	int r;
@@ -300,18 +300,15 @@ static int parse_file(struct ngx_parser *ps, const char *path, struct ngx_node *
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;
 	r = hu_strv_push(&ps->files, path);
-	if (r < 0 || (r = hu_strv_push(&ps->stack, path)) < 0) {
-		hu_file_clear(&f);
+	if (r < 0 || (r = hu_strv_push(&ps->stack, path)) < 0)
 		return r;
-	}
 	file = ps->files.v[ps->files.n - 1];
-	lx.p = f.data;
-	lx.end = f.data + f.len;
+	lx.p = f->data;
+	lx.end = f->data + f->len;
 	r = parse_block(ps, &lx, file, into, false, depth);
 	free(ps->stack.v[--ps->stack.n]);
 	ps->stack.v[ps->stack.n] = NULL;
 	hu_buf_clear(&lx.word);
-	hu_file_clear(&f);
 	return r == -ENOMEM ? r : 0;
 }
 
@@ -540,7 +537,7 @@ static int server_site(struct ngx_parser *ps, const struct ngx_node *http,
 		hu_site_free(si.site);
 		return r;
 	}
-	return discover_add_site(ps->ctx->sites, si.site);
+	return discover_add_site(ps->ctx, si.site);
 }
 
 int discover_nginx(struct discover_ctx *ctx, const char *root)

@@ -100,6 +100,21 @@ static char *os_name(struct hu_host *h)
 	return result;
 }
 
+/* The machine's name, as its kernel knows it; NULL when it cannot be read. */
+static char *host_name(struct hu_host *h)
+{
+	struct hu_file f = { 0 };
+	char *name = NULL;
+
+	if (hu_host_read_file(h, "/proc/sys/kernel/hostname", 256, &f, NULL) < 0)
+		return NULL;
+	size_t n = strcspn(f.data, "\n");
+	if (n > 0 && !f.truncated)
+		name = strndup(f.data, n);
+	hu_file_clear(&f);
+	return name;
+}
+
 static void check_failed(struct hu_findings *f, const char *check, const char *target, int code,
 			 const struct hu_err *e)
 {
@@ -164,7 +179,7 @@ int agent_run(const struct agent_conf *conf, struct hu_host *host, const struct 
 	if (r < 0)
 		goto out;
 	rep.evaluated_at = o->at;
-	rep.hostname = strdup(conf->agent_name);
+	rep.hostname = host_name(host);
 	rep.os = os_name(host);
 	/* Server-wide findings belong to no one site: left out with --site. */
 	if (!o->site)

@@ -101,6 +101,7 @@ run_agent check $C --at 2026-01-01 --format json
 assert_eq 3 "$STATUS" "json status"
 assert_eq "unknown" "$(jqo .status)" "document status"
 assert_eq "cli-test" "$(jqo .agent.name)" "agent name"
+assert_eq "$(cat /proc/sys/kernel/hostname)" "$(jqo .host.hostname)" "the machine's name"
 assert_eq "2026-01-01T00:00:00Z" "$(jqo .evaluated_at)" "evaluated_at follows --at"
 assert_eq "static.example.fi" "$(jqo '.sites[0].name')" "configured site"
 assert_eq "static.example.fi:443 www.static.example.fi:8443" \
@@ -120,6 +121,17 @@ assert_contains "$OUT" "1 site found" "discover text"
 assert_contains "$OUT" "from:      config $TMP/agent.yaml:4" "discover origin"
 run_agent discover $C --format json
 assert_eq "config" "$(jqo '.sites[0].origins[0].source')" "discover json"
+
+note "progress on stderr only when it is a terminal and the run takes long"
+printf '#!/bin/sh\nsleep 1.5\necho "PHP 8.4.1 (cli)"\n' >"$TMP/bin/php8.4"
+run_agent check $C --at 2026-01-01
+assert_eq 0 "$STATUS" "slow php status"
+assert_eq "" "$ERR" "nothing on stderr when it is not a terminal"
+script -qefc "$AGENT check $C --at 2026-01-01 >$TMP/tty.out" "$TMP/tty.log" >/dev/null </dev/null ||
+	fail "under a terminal: $(cat "$TMP/tty.log")"
+assert_contains "$(cat "$TMP/tty.log")" "php: static.example.fi (1/1)" "a progress line on the terminal"
+assert_contains "$(cat "$TMP/tty.log")" "$(printf '\r\033[K')" "the line is rewritten in place and erased"
+assert_contains "$(cat "$TMP/tty.out")" "php.ok" "the report still goes to stdout"
 
 note "the complete example in docs/configuration.md is valid"
 awk '/^## A complete example/ { on = 1 } on && /^```yaml$/ { inb = 1; next } inb && /^```$/ { exit } inb' \

@@ -27,6 +27,7 @@ struct fake {
 	struct command *c;
 	size_t nc;
 	unsigned runs;
+	unsigned reads;
 };
 
 static struct fake *F(struct hu_host *h)
@@ -85,6 +86,7 @@ static int fh_read(struct hu_host *h, const char *path, size_t max, struct hu_fi
 {
 	struct entry *e = resolve(F(h), path, NULL);
 
+	F(h)->reads++;
 	if (!e) {
 		if (is_dir(F(h), path))
 			return hu_err_set(err, -EISDIR, "%s: is a directory", path);
@@ -254,4 +256,9 @@ void fake_host_command(struct hu_host *h, const char *argv_joined, const char *o
 unsigned fake_host_runs(struct hu_host *h)
 {
 	return F(h)->runs;
+}
+
+unsigned fake_host_reads(struct hu_host *h)
+{
+	return F(h)->reads;
 }

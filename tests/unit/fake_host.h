@@ -21,5 +21,7 @@ void fake_host_unreadable(struct hu_host *h, const char *path);
 void fake_host_command(struct hu_host *h, const char *argv_joined, const char *out, int exit_code);
 /* Number of commands run so far. */
 unsigned fake_host_runs(struct hu_host *h);
+/* Number of read_file calls so far. */
+unsigned fake_host_reads(struct hu_host *h);
 
 #endif

@@ -19,24 +19,29 @@ struct run {
 	struct hu_findings problems;
 };
 
+static void run_server(struct hu_host *h, const char *server, const char *root, struct run *r)
+{
+	struct discover_ctx ctx;
+
+	*r = (struct run){ HU_SITES_INIT, HU_FINDINGS_INIT };
+	discover_ctx_init(&ctx, h, &r->sites, &r->problems);
+	ctx.server = server;
+	if (!strcmp(server, "nginx"))
+		assert_int_equal(discover_nginx(&ctx, root), 0);
+	else
+		assert_int_equal(discover_apache(&ctx, root), 0);
+	discover_ctx_clear(&ctx);
+	hu_sites_sort(&r->sites);
+}
+
 static void run_nginx(struct hu_host *h, const char *root, struct run *r)
 {
-	struct discover_ctx ctx = {
-		.host = h, .server = "nginx", .sites = &r->sites, .problems = &r->problems
-	};
-	*r = (struct run){ HU_SITES_INIT, HU_FINDINGS_INIT };
-	assert_int_equal(discover_nginx(&ctx, root), 0);
-	hu_sites_sort(&r->sites);
+	run_server(h, "nginx", root, r);
 }
 
 static void run_apache(struct hu_host *h, const char *root, struct run *r)
 {
-	struct discover_ctx ctx = {
-		.host = h, .server = "apache", .sites = &r->sites, .problems = &r->problems
-	};
-	*r = (struct run){ HU_SITES_INIT, HU_FINDINGS_INIT };
-	assert_int_equal(discover_apache(&ctx, root), 0);
-	hu_sites_sort(&r->sites);
+	run_server(h, "apache", root, r);
 }
 
 static void run_clear(struct run *r)
@@ -324,6 +329,34 @@ static void apache_errors(void **state)
 	hu_host_free(h);
 }
 
+static void snippets_read_once(void **state)
+{
+	struct hu_host *h = fake_host_new();
+	struct run r;
+	char conf[200], path[64];
+
+	(void)state;
+	fake_host_file(h, "/n/nginx.conf", "http { include /n/sites/*.conf; }\n");
+	fake_host_file(h, "/n/php.conf", "fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n");
+	for (int i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "/n/sites/s%03d.conf", i);
+		snprintf(conf, sizeof(conf),
+			 "server { server_name s%d.fi; location / { include /n/php.conf; include "
+			 "/n/secret.conf; } }\n",
+			 i);
+		fake_host_file(h, path, conf);
+	}
+	fake_host_unreadable(h, "/n/secret.conf");
+	run_nginx(h, "/n", &r);
+	assert_int_equal(r.sites.n, 300);
+	assert_string_equal(r.sites.v[299]->php_handlers.v[0], "unix:/run/php/php8.2-fpm.sock");
+	/* nginx.conf, 300 sites, one snippet, one unreadable file: each read once */
+	assert_int_equal(fake_host_reads(h), 303);
+	assert_int_equal(r.problems.n, 1);
+	run_clear(&r);
+	hu_host_free(h);
+}
+
 static void merge_with_config(void **state)
 {
 	struct hu_host *h = fake_host_new();
@@ -368,9 +401,9 @@ static void merge_with_config(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(nginx_tree),        cmocka_unit_test(nginx_errors),
-		cmocka_unit_test(apache_tree),       cmocka_unit_test(apache_errors),
-		cmocka_unit_test(merge_with_config),
+		cmocka_unit_test(nginx_tree),         cmocka_unit_test(nginx_errors),
+		cmocka_unit_test(apache_tree),        cmocka_unit_test(apache_errors),
+		cmocka_unit_test(snippets_read_once), cmocka_unit_test(merge_with_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
