@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "huolto/buf.h"
+#include "huolto/fileio.h"
 #include "huolto/host.h"
 
 /* A directory listing larger than this is refused. */
@@ -27,62 +28,8 @@
 static int local_read_file(struct hu_host *h, const char *path, size_t max, struct hu_file *ret,
 			   struct hu_err *err)
 {
-	struct hu_buf b = HU_BUF_INIT(max);
-	bool truncated = false;
-	struct stat st;
-	char chunk[16384];
-	int fd, r = 0;
-
 	(void)h;
-	/* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return hu_err_errno(err, errno, "%s", path);
-	if (fstat(fd, &st) < 0) {
-		r = hu_err_errno(err, errno, "%s", path);
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		r = hu_err_set(err, -EISDIR, "%s: is a directory", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = hu_err_set(err, -EINVAL, "%s: not a regular file", path);
-		goto out;
-	}
-	for (;;) {
-		size_t want = sizeof(chunk);
-		if (b.len == max) {
-			want = 1; /* one more byte tells whether there is more */
-		} else if (want > max - b.len) {
-			want = max - b.len;
-		}
-		ssize_t n = read(fd, chunk, want);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = hu_err_errno(err, errno, "%s", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (b.len == max) {
-			truncated = true;
-			break;
-		}
-		r = hu_buf_append(&b, chunk, (size_t)n);
-		if (r < 0)
-			goto out;
-	}
-	ret->len = b.len;
-	ret->data = hu_buf_steal(&b);
-	ret->truncated = truncated;
-	if (!ret->data)
-		r = -ENOMEM;
-out:
-	close(fd);
-	hu_buf_clear(&b);
-	return r;
+	return hu_read_local_prefix(path, max, ret, NULL, err);
 }
 
 static int local_list_dir(struct hu_host *h, const char *path, struct hu_strv *ret,

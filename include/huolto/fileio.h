@@ -10,6 +10,15 @@
 #include <stdint.h>
 
 #include "huolto/err.h"
+#include "huolto/host.h"
+
+/*
+ * Read the first max bytes of a regular file (ret->truncated says whether
+ * there was more). Refuses directories (-EISDIR) and other non-regular
+ * files (-EINVAL) without blocking on them. ret_mtime may be NULL.
+ */
+int hu_read_local_prefix(const char *path, size_t max, struct hu_file *ret, int64_t *ret_mtime,
+			 struct hu_err *err);
 
 /*
  * Read all of path (at most max bytes: -EFBIG beyond). *ret_data is
