@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +83,7 @@ static char *os_name(struct hu_host *h)
 		struct hu_file f = { 0 };
 		if (hu_host_read_file(h, paths[i], OS_RELEASE_MAX, &f, NULL) < 0)
 			continue;
-		for (char *line = f.data, *next; line && *line; line = next) {
+		for (char *line = f.data, *next; line; line = next) {
 			next = strchr(line, '\n');
 			if (next)
 				*next++ = '\0';
@@ -98,6 +101,34 @@ static char *os_name(struct hu_host *h)
 		hu_file_clear(&f);
 	}
 	return result;
+}
+
+/* The addresses of this machine's interfaces (the agent runs on the checked host). */
+static int local_addresses(struct hu_strv *ret)
+{
+	struct ifaddrs *ifs = NULL;
+
+	if (getifaddrs(&ifs) < 0)
+		return -errno;
+	for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+		char buf[INET6_ADDRSTRLEN];
+		const void *a;
+		if (!i->ifa_addr)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET)
+			a = &((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr;
+		else if (i->ifa_addr->sa_family == AF_INET6)
+			a = &((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr;
+		else
+			continue;
+		if (inet_ntop(i->ifa_addr->sa_family, a, buf, sizeof(buf)) &&
+		    hu_strv_push_unique(ret, buf) < 0) {
+			freeifaddrs(ifs);
+			return -ENOMEM;
+		}
+	}
+	freeifaddrs(ifs);
+	return 0;
 }
 
 /* The machine's name, as its kernel knows it; NULL when it cannot be read. */
@@ -152,6 +183,7 @@ int agent_run(const struct agent_conf *conf, struct hu_host *host, const struct 
 	struct hu_findings problems = HU_FINDINGS_INIT;
 	struct hu_sites sites = HU_SITES_INIT;
 	struct hu_resolver *resolver = NULL;
+	struct hu_strv local_addrs = HU_STRV_INIT;
 	struct hu_report rep = { 0 };
 	struct progress prog;
 	size_t n_checks = 0;
@@ -185,9 +217,13 @@ int agent_run(const struct agent_conf *conf, struct hu_host *host, const struct 
 	if (!o->site)
 		hu_findings_move(&rep.server.findings, &problems);
 
-	struct hu_check_ctx ctx = {
-		.host = host, .resolver = resolver, .now = o->at, .sites = &rep.sites
-	};
+	if (local_addresses(&local_addrs) < 0)
+		hu_log_warning("cannot list this machine's addresses");
+	struct hu_check_ctx ctx = { .host = host,
+				    .resolver = resolver,
+				    .now = o->at,
+				    .sites = &rep.sites,
+				    .local_addrs = &local_addrs };
 	for (size_t i = 0; i < n_checks; i++) {
 		const struct hu_check_ops *ops = checks[i].ops;
 		struct hu_err cerr = HU_ERR_INIT;
@@ -232,6 +268,7 @@ out:
 	progress_done(&prog);
 	hu_report_clear(&rep);
 	hu_resolver_free(resolver);
+	hu_strv_clear(&local_addrs);
 	hu_sites_clear(&sites);
 	hu_findings_clear(&problems);
 	for (size_t i = 0; i < n_checks; i++)

@@ -10,5 +10,6 @@
 #include "huolto/check.h"
 
 extern const struct hu_check_ops hu_check_php;
+extern const struct hu_check_ops hu_check_tls;
 
 #endif

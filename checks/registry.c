@@ -6,6 +6,7 @@
 /* Every check, in the order they run. */
 const struct hu_check_ops *const hu_checks[] = {
 	&hu_check_php,
+	&hu_check_tls,
 	NULL,
 };
 

@@ -35,6 +35,8 @@ struct hu_check_ctx {
 	struct hu_resolver *resolver;
 	time_t now;                   /* the run's clock; tests set it */
 	const struct hu_sites *sites; /* every site of the run */
+	/* The checked machine's own addresses (text, as inet_ntop writes them). */
+	const struct hu_strv *local_addrs;
 };
 
 struct hu_check_ops {
