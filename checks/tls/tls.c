@@ -8,6 +8,7 @@
  */
 #include <curl/curl.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,7 @@ static int parse_conf(const struct hu_conf_node *n, struct tls_conf *c, struct h
 					    "compare_disk",
 					    "mail_config",
 					    "ignore_sites",
+					    "check_keys",
 					    NULL };
 	const struct hu_conf_node *v;
 	int64_t i64;
@@ -234,6 +236,8 @@ static int parse_conf(const struct hu_conf_node *n, struct tls_conf *c, struct h
 	}
 	if (r >= 0)
 		r = hu_conf_get_bool(n, "probe_old_protocols", &c->probe_old_protocols, err);
+	if (r >= 0)
+		r = hu_conf_get_bool(n, "check_keys", &c->check_keys, err);
 	v = hu_conf_get(n, "compare_disk");
 	if (r >= 0 && v) {
 		char *s = NULL;
@@ -273,6 +277,7 @@ static int tls_init(const struct hu_conf_node *conf, void **ret_state, struct hu
 						 .critical_percent = 10,
 						 .max_validity_days = -1 };
 	c->probe_old_protocols = true;
+	c->check_keys = true;
 	c->compare_disk = TLS_COMPARE_LOCAL;
 	c->postfix_main_cf = strdup("/etc/postfix/main.cf");
 	c->dovecot_conf = strdup("/etc/dovecot/dovecot.conf");
@@ -448,7 +453,7 @@ static int judge_files(struct run *rn, const struct tls_judge *j, const struct h
 		cs[i] = disk_cert(rn, certs->v[i]);
 		r = cs[i] ? tls_judge_disk(j, cs[i], out) : -ENOMEM;
 	}
-	for (size_t k = 0; r >= 0 && k < keys->n && certs->n; k++) {
+	for (size_t k = 0; r >= 0 && rn->st->conf.check_keys && k < keys->n && certs->n; k++) {
 		/* nginx and Apache pair them in order; otherwise any certificate will do. */
 		const struct tls_disk_cert *pair = NULL;
 		if (keys->n == certs->n) {
@@ -574,11 +579,43 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The files on disk are read and judged by a second thread while the
+ * handshakes wait on the network: the two share no data and the host
+ * interface is used by the worker alone until it is joined.
+ */
+struct disk_job {
+	struct run *rn;
+	const struct tls_judge *j;
+	struct hu_findings server;
+	pthread_t thread;
+	int r;
+};
+
+static void *disk_worker(void *arg)
+{
+	struct disk_job *job = arg;
+	const struct hu_sites *sites = job->rn->ctx->sites;
+
+	job->r = judge_sites_on_disk(job->rn, job->j);
+	/* Read every site's certificate files now: handshakes are compared with them. */
+	for (size_t i = 0; job->r >= 0 && i < sites->n; i++)
+		for (size_t f = 0; f < sites->v[i]->cert_files.n; f++)
+			if (!disk_cert(job->rn, sites->v[i]->cert_files.v[f]))
+				job->r = -ENOMEM;
+	if (job->r >= 0)
+		job->r = judge_server_files(job->rn, job->j, &job->server);
+	return NULL;
+}
+
 static int tls_run_server(void *data, const struct hu_check_ctx *ctx, struct hu_result *out,
 			  struct hu_err *err)
 {
 	struct tls_state *st = data;
 	struct run rn = { .st = st, .ctx = ctx, .names = HU_STRMAP_INIT, .files = HU_STRMAP_INIT };
+	struct tls_judge j = { &st->conf, NULL, ctx->now, ctx->local_addrs };
+	struct disk_job job = { .rn = &rn, .j = &j, .server = HU_FINDINGS_INIT };
+	bool worker = false;
 	int64_t start = mono_ms();
 	int r;
 
@@ -591,19 +628,29 @@ static int tls_run_server(void *data, const struct hu_check_ctx *ctx, struct hu_
 	r = tls_store_new(st->conf.ca_file, &rn.store, err);
 	if (r < 0)
 		goto out;
+	j.store = rn.store;
 	r = collect_endpoints(&rn);
 	if (r >= 0)
 		r = plan_probes(&rn);
-	if (r >= 0)
-		r = tls_probe_run(rn.probes, rn.n_probes, &st->conf.probe, err);
 	if (r < 0)
 		goto out;
-	struct tls_judge j = { &st->conf, rn.store, ctx->now, ctx->local_addrs };
-	r = judge_endpoints(&rn, &j, &out->findings);
+	r = -pthread_create(&job.thread, NULL, disk_worker, &job);
+	if (r < 0) {
+		disk_worker(&job); /* no thread: do it here, first */
+		r = 0;
+	} else {
+		worker = true;
+	}
+	r = tls_probe_run(rn.probes, rn.n_probes, &st->conf.probe, err);
+	if (worker)
+		pthread_join(job.thread, NULL);
+	worker = false;
 	if (r >= 0)
-		r = judge_sites_on_disk(&rn, &j);
+		r = job.r;
 	if (r >= 0)
-		r = judge_server_files(&rn, &j, &out->findings);
+		r = judge_endpoints(&rn, &j, &out->findings);
+	if (r >= 0)
+		r = hu_findings_move(&out->findings, &job.server);
 	if (r >= 0)
 		json_object_set_new(out->data, "tls",
 				    json_pack("{s:i, s:i, s:i, s:i}", "endpoints",
@@ -612,6 +659,9 @@ static int tls_run_server(void *data, const struct hu_check_ctx *ctx, struct hu_
 					      (json_int_t)st->conf.probe.concurrency, "elapsed_ms",
 					      (json_int_t)(mono_ms() - start)));
 out:
+	if (worker)
+		pthread_join(job.thread, NULL);
+	hu_findings_clear(&job.server);
 	run_clear(&rn);
 	return r;
 }

@@ -10,6 +10,7 @@
 #define HUOLTO_CHECKS_TLS_H
 
 #include <jansson.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -63,6 +64,16 @@ struct tls_probe_opts {
 int tls_probe_run(struct tls_probe *probes, size_t n, const struct tls_probe_opts *opts,
 		  struct hu_err *err);
 void tls_probe_clear(struct tls_probe *p);
+
+/* The engines behind tls_probe_run: implicit TLS, and STARTTLS through curl. */
+int tls_probe_run_direct(struct tls_probe **probes, size_t n, const struct tls_probe_opts *opts,
+			 struct hu_err *err);
+int tls_probe_run_curl(struct tls_probe **probes, size_t n, const struct tls_probe_opts *opts,
+		       struct hu_err *err);
+/* Permissive settings for a probe's SSL_CTX (TLS 1.0 and 1.1 only when old_only). */
+int tls_probe_ctx_setup(SSL_CTX *ctx, bool old_only);
+/* Record chain, protocol, cipher and staple of a completed handshake. */
+void tls_probe_collect(struct tls_probe *p, const SSL *ssl);
 
 /* ---- certificates (tls_cert.c) ---- */
 
@@ -163,6 +174,7 @@ struct tls_conf {
 	struct tls_probe_opts probe;
 	struct tls_thresholds thresholds;
 	bool probe_old_protocols;
+	bool check_keys; /* read key files to see that they match their certificates */
 	enum tls_compare_disk compare_disk;
 	char *postfix_main_cf; /* NULL: do not look */
 	char *dovecot_conf;

@@ -15,7 +15,9 @@
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tls.h"
 
@@ -257,12 +259,32 @@ json_t *tls_cert_facts(X509 *cert, const struct tls_cert_info *in)
 int tls_store_new(const char *ca_file, X509_STORE **ret, struct hu_err *err)
 {
 	X509_STORE *store = X509_STORE_new();
+	const char *dir = getenv(X509_get_default_cert_dir_env());
+	const char *file = getenv(X509_get_default_cert_file_env());
+	struct stat st;
+	int ok;
 
 	if (!store)
 		return hu_err_set(err, -ENOMEM, "X509_STORE_new failed");
-	if (X509_STORE_set_default_paths(store) != 1) {
+	if (!dir)
+		dir = X509_get_default_cert_dir();
+	/*
+	 * The system's hashed certificate directory is looked into only for
+	 * the issuers needed; loading the whole bundle file costs more than
+	 * many handshakes. Without the directory, the default file is used.
+	 */
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		X509_LOOKUP *l = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+		ok = l && X509_LOOKUP_add_dir(l, dir, X509_FILETYPE_PEM) == 1;
+		if (ok && file)
+			ok = X509_STORE_load_file(store, file) == 1;
+	} else {
+		ok = X509_STORE_set_default_paths(store) == 1;
+	}
+	if (!ok) {
 		X509_STORE_free(store);
-		return hu_err_set(err, -EIO, "cannot use the system trust store");
+		ERR_clear_error();
+		return hu_err_set(err, -EIO, "cannot use the system trust store (%s)", dir);
 	}
 	if (ca_file && X509_STORE_load_file(store, ca_file) != 1) {
 		unsigned long e = ERR_get_error();

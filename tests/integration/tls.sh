@@ -415,6 +415,13 @@ elapsed=$(jqo .server.tls.elapsed_ms)
 [ "$elapsed" -lt 15000 ] || fail "the run took $elapsed ms"
 note "$(jqo .server.tls.handshakes) handshakes in $elapsed ms"
 
+note "tls.check_keys: false reads no key file"
+sed 's/^tls:$/tls:\n  check_keys: false/' "$TMP/agent.yaml" >"$TMP/nokeys.yaml"
+run_agent check --config "$TMP/nokeys.yaml" --only tls --format json --site keymismatch.tls.test
+expect "$(t keymismatch)" "tls.ok"
+expect "$PKI/keymismatch.tls.test.key" ""
+run_agent check --config "$TMP/agent.yaml" --only tls --format json
+
 note "the document matches its schema"
 "$SCHEMA_CHECK" "$SRC/docs/report-schema.md" <"$TMP/report.json" || fail "schema"
 for code in $(jqo "[$all[].code] | unique | .[]"); do
