@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+#include <ares.h>
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsview.h"
+#include "huolto/buf.h"
+#include "huolto/strmap.h"
+
+#define MAX_NAME       253
+#define MAX_TXT_RECORD 65536
+
+static const char *const type_names[_DV_TYPE_MAX] = {
+	[DV_A] = "A",   [DV_AAAA] = "AAAA", [DV_TXT] = "TXT",
+	[DV_MX] = "MX", [DV_PTR] = "PTR",   [DV_SPF] = "SPF",
+};
+
+static const int type_codes[_DV_TYPE_MAX] = {
+	[DV_A] = HU_RR_A,   [DV_AAAA] = HU_RR_AAAA, [DV_TXT] = HU_RR_TXT,
+	[DV_MX] = HU_RR_MX, [DV_PTR] = HU_RR_PTR,   [DV_SPF] = HU_RR_SPF,
+};
+
+const char *dv_type_name(enum dv_type t)
+{
+	return t >= 0 && t < _DV_TYPE_MAX ? type_names[t] : "?";
+}
+
+struct pending {
+	struct dnsview *v;
+	enum dv_type type;
+	char *name;
+	char *key;
+};
+
+struct dnsview {
+	struct dv_source src;
+	bool has_src;
+	struct hu_strmap answers; /* "TYPE name" -> struct dv_answer */
+	struct pending *missing;
+	size_t n_missing, cap_missing;
+	struct hu_strmap wanted; /* keys in missing */
+	size_t queries;
+};
+
+static void answer_free(void *p)
+{
+	struct dv_answer *a = p;
+
+	if (!a)
+		return;
+	hu_strv_clear(&a->items);
+	free(a);
+}
+
+int dv_new(const struct dv_source *src, struct dnsview **ret)
+{
+	struct dnsview *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	if (src) {
+		v->src = *src;
+		v->has_src = true;
+	}
+	*ret = v;
+	return 0;
+}
+
+static void pending_clear(struct dnsview *v)
+{
+	for (size_t i = 0; i < v->n_missing; i++) {
+		free(v->missing[i].name);
+		free(v->missing[i].key);
+	}
+	v->n_missing = 0;
+	hu_strmap_clear(&v->wanted, NULL);
+}
+
+void dv_free(struct dnsview *v)
+{
+	if (!v)
+		return;
+	pending_clear(v);
+	free(v->missing);
+	hu_strmap_clear(&v->answers, answer_free);
+	free(v);
+}
+
+/* "TYPE name", name lowercased and without a trailing dot. */
+static int make_key(enum dv_type t, const char *name, char **ret_key, char **ret_name)
+{
+	size_t n = strlen(name);
+	char *k, *nm;
+
+	if (n && name[n - 1] == '.')
+		n--;
+	if (n == 0 || n > MAX_NAME)
+		return -EINVAL;
+	nm = strndup(name, n);
+	if (!nm)
+		return -ENOMEM;
+	for (char *p = nm; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (asprintf(&k, "%s %s", type_names[t], nm) < 0) {
+		free(nm);
+		return -ENOMEM;
+	}
+	*ret_key = k;
+	*ret_name = nm;
+	return 0;
+}
+
+int dv_get(struct dnsview *v, enum dv_type t, const char *name, const struct dv_answer **ret)
+{
+	char *key = NULL, *nm = NULL;
+	struct dv_answer *a;
+	int r;
+
+	if (t < 0 || t >= _DV_TYPE_MAX)
+		return -EINVAL;
+	r = make_key(t, name, &key, &nm);
+	if (r < 0)
+		return r;
+	a = hu_strmap_get(&v->answers, key);
+	if (a) {
+		*ret = a;
+		r = 0;
+		goto out;
+	}
+	if (v->has_src) {
+		a = calloc(1, sizeof(*a));
+		if (!a) {
+			r = -ENOMEM;
+			goto out;
+		}
+		v->queries++;
+		r = v->src.fill(v->src.arg, t, nm, a);
+		if (r < 0 || hu_strmap_put(&v->answers, key, a) < 0) {
+			answer_free(a);
+			r = r < 0 ? r : -ENOMEM;
+			goto out;
+		}
+		*ret = a;
+		goto out;
+	}
+	/* Not known: remember it for the next fetch. */
+	r = -EAGAIN;
+	if (hu_strmap_get(&v->wanted, key))
+		goto out;
+	if (v->n_missing == v->cap_missing) {
+		size_t cap = v->cap_missing ? v->cap_missing * 2 : 64;
+		struct pending *p = realloc(v->missing, cap * sizeof(*p));
+		if (!p) {
+			r = -ENOMEM;
+			goto out;
+		}
+		v->missing = p;
+		v->cap_missing = cap;
+	}
+	if (hu_strmap_put(&v->wanted, key, v) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	v->missing[v->n_missing++] = (struct pending){ v, t, nm, key };
+	return -EAGAIN; /* key and nm now belong to the pending entry */
+out:
+	free(key);
+	free(nm);
+	return r;
+}
+
+size_t dv_missing(const struct dnsview *v)
+{
+	return v->n_missing;
+}
+
+size_t dv_queries(const struct dnsview *v)
+{
+	return v->queries;
+}
+
+/* Names from a DNS answer: lowercase, no trailing dot, "." for the root. */
+static int push_name(struct hu_strv *items, const char *name)
+{
+	size_t n = strlen(name);
+	char *s;
+
+	if (n && name[n - 1] == '.')
+		n--;
+	s = n ? strndup(name, n) : strdup(".");
+	if (!s)
+		return -ENOMEM;
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return hu_strv_push_owned(items, s);
+}
+
+static void parse_txt(const unsigned char *abuf, int alen, struct dv_answer *a)
+{
+	struct ares_txt_ext *txt = NULL;
+	struct hu_buf cur = HU_BUF_INIT(MAX_TXT_RECORD);
+	bool have = false;
+	int st = ares_parse_txt_reply_ext(abuf, alen, &txt);
+
+	if (st != ARES_SUCCESS) {
+		a->status = st == ARES_ENODATA ? -ENODATA : -EBADMSG;
+		return;
+	}
+	/* One record's strings are joined without a space (RFC 7208 3.3). */
+	for (struct ares_txt_ext *t = txt; t; t = t->next) {
+		if (t->record_start && have) {
+			if (a->items.n < DV_MAX_ITEMS)
+				hu_strv_push_owned(&a->items, hu_buf_steal(&cur));
+			else
+				a->truncated = true;
+			hu_buf_clear(&cur);
+		}
+		/* A NUL cannot live in a C string: it becomes \x01, which no SPF or
+		 * DMARC parser accepts either (a record holding it is invalid). */
+		for (size_t k = 0; k < t->length && a->status == 0; k++) {
+			char c = t->txt[k] ? (char)t->txt[k] : '\x01';
+			if (hu_buf_append(&cur, &c, 1) < 0)
+				a->status = -EBADMSG;
+		}
+		have = true;
+	}
+	if (have && a->items.n < DV_MAX_ITEMS)
+		hu_strv_push_owned(&a->items, hu_buf_steal(&cur));
+	hu_buf_clear(&cur);
+	ares_free_data(txt);
+}
+
+static void parse_mx(const unsigned char *abuf, int alen, struct dv_answer *a)
+{
+	struct ares_mx_reply *mx = NULL;
+	int st = ares_parse_mx_reply(abuf, alen, &mx);
+
+	if (st != ARES_SUCCESS) {
+		a->status = st == ARES_ENODATA ? -ENODATA : -EBADMSG;
+		return;
+	}
+	for (struct ares_mx_reply *m = mx; m; m = m->next) {
+		if (a->items.n >= DV_MAX_ITEMS) {
+			a->truncated = true;
+			break;
+		}
+		a->prefs[a->items.n] = m->priority;
+		push_name(&a->items, m->host);
+	}
+	ares_free_data(mx);
+}
+
+static void parse_hostent(struct hostent *h, const char *qname, struct dv_answer *a, bool names)
+{
+	if (names) {
+		if (h->h_name)
+			push_name(&a->items, h->h_name);
+		for (char **al = h->h_aliases; al && *al && a->items.n < DV_MAX_ITEMS; al++)
+			push_name(&a->items, *al);
+		return;
+	}
+	for (char **ad = h->h_addr_list; ad && *ad && a->items.n < DV_MAX_ITEMS; ad++) {
+		char buf[INET6_ADDRSTRLEN];
+		if (inet_ntop(h->h_addrtype, *ad, buf, sizeof(buf)))
+			hu_strv_push_unique(&a->items, buf);
+	}
+	/* The answer's owner is not the name asked: it came through a CNAME. */
+	a->alias = h->h_name && strcasecmp(h->h_name, qname) != 0;
+}
+
+static void on_answer(void *arg, int status, const unsigned char *abuf, size_t len,
+		      const char *errmsg)
+{
+	struct pending *p = arg;
+	struct dv_answer *a = calloc(1, sizeof(*a));
+	struct hostent *h = NULL;
+	int alen = (int)len;
+	unsigned char zero[16] = { 0 };
+
+	(void)errmsg;
+	if (!a)
+		return;
+	a->status = status;
+	if (status == 0) {
+		switch (p->type) {
+		case DV_TXT:
+			parse_txt(abuf, alen, a);
+			break;
+		case DV_MX:
+			parse_mx(abuf, alen, a);
+			break;
+		case DV_A:
+			if (ares_parse_a_reply(abuf, alen, &h, NULL, NULL) == ARES_SUCCESS)
+				parse_hostent(h, p->name, a, false);
+			break;
+		case DV_AAAA:
+			if (ares_parse_aaaa_reply(abuf, alen, &h, NULL, NULL) == ARES_SUCCESS)
+				parse_hostent(h, p->name, a, false);
+			break;
+		case DV_PTR:
+			if (ares_parse_ptr_reply(abuf, alen, zero, 4, AF_INET, &h) == ARES_SUCCESS)
+				parse_hostent(h, p->name, a, true);
+			break;
+		case DV_SPF:
+			/* Only presence matters; ANCOUNT in the header says it. */
+			if (len >= 12 && (abuf[6] || abuf[7]))
+				hu_strv_push(&a->items, "present");
+			break;
+		case _DV_TYPE_MAX:
+			break;
+		}
+		if (h)
+			ares_free_hostent(h);
+		if (a->status == 0 && a->items.n == 0)
+			a->status = -ENODATA;
+	}
+	if (hu_strmap_put(&p->v->answers, p->key, a) < 0)
+		answer_free(a);
+}
+
+int dv_fetch(struct dnsview *v, struct hu_resolver *r, int deadline_ms)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < v->n_missing && rc >= 0; i++) {
+		rc = hu_resolver_query(r, v->missing[i].name, type_codes[v->missing[i].type],
+				       on_answer, &v->missing[i]);
+		v->queries++;
+	}
+	if (rc >= 0)
+		rc = hu_resolver_wait(r, deadline_ms);
+	/* Whatever did not come back is a timeout, never a missing record. */
+	for (size_t i = 0; i < v->n_missing; i++)
+		if (!hu_strmap_get(&v->answers, v->missing[i].key)) {
+			struct dv_answer *a = calloc(1, sizeof(*a));
+			if (!a || hu_strmap_put(&v->answers, v->missing[i].key, a) < 0) {
+				answer_free(a);
+				rc = -ENOMEM;
+				continue;
+			}
+			a->status = -ETIMEDOUT;
+		}
+	pending_clear(v);
+	return rc;
+}
