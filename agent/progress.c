@@ -4,20 +4,13 @@
 #include <time.h>
 
 #include "progress.h"
+#include "huolto/clock.h"
 
 #define PROGRESS_DELAY_MS 1000
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void progress_init(struct progress *p, bool enabled)
 {
-	*p = (struct progress){ .enabled = enabled, .start_ms = mono_ms() };
+	*p = (struct progress){ .enabled = enabled, .start_ms = hu_mono_ms() };
 }
 
 void progress_update(struct progress *p, const char *fmt, ...)
@@ -25,7 +18,7 @@ void progress_update(struct progress *p, const char *fmt, ...)
 	char line[120];
 	va_list ap;
 
-	if (!p->enabled || mono_ms() - p->start_ms < PROGRESS_DELAY_MS)
+	if (!p->enabled || hu_mono_ms() - p->start_ms < PROGRESS_DELAY_MS)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);

@@ -18,6 +18,7 @@
 #include "huolto/buf.h"
 #include "huolto/fileio.h"
 #include "huolto/host.h"
+#include "huolto/clock.h"
 
 /* A directory listing larger than this is refused. */
 #define LOCAL_MAX_DIR_ENTRIES  100000
@@ -107,14 +108,6 @@ static int local_stat(struct hu_host *h, const char *path, bool follow, struct h
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Drain what is readable on fd into b (beyond its max the bytes are dropped). */
 static int drain(int fd, struct hu_buf *b, bool *truncated)
 {
@@ -189,7 +182,7 @@ static int local_run(struct hu_host *h, const char *const *argv, const struct hu
 	    HU_BUF_INIT(opts->max_stderr ? opts->max_stderr : RUN_MAX_STDERR_DEFAULT);
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
 	bool truncated = false, timed_out = false, reaped = false;
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = hu_mono_ms() + timeout_ms;
 	pid_t pid = -1;
 	int status = 0, r;
 
@@ -212,7 +205,7 @@ static int local_run(struct hu_host *h, const char *const *argv, const struct hu
 	/* Read both pipes until EOF or the deadline. */
 	while (po[0] >= 0 || pe[0] >= 0) {
 		struct pollfd pfd[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - hu_mono_ms();
 		if (left <= 0) {
 			timed_out = true;
 			break;
@@ -244,7 +237,7 @@ static int local_run(struct hu_host *h, const char *const *argv, const struct hu
 			r = hu_err_errno(err, errno, "waitpid");
 			goto kill;
 		}
-		if (now_ms() >= deadline) {
+		if (hu_mono_ms() >= deadline) {
 			timed_out = true;
 			break;
 		}

@@ -14,6 +14,7 @@
 
 #include "huolto/buf.h"
 #include "resolver_int.h"
+#include "huolto/clock.h"
 
 /* EDNS buffer size of DNS Flag Day 2020: no IP fragmentation. */
 #define EDNS_PAYLOAD 1232
@@ -410,17 +411,9 @@ static void launch(struct hu_resolver *r)
 	}
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int hu_resolver_wait(struct hu_resolver *r, int deadline_ms)
 {
-	int64_t end = deadline_ms > 0 ? mono_ms() + deadline_ms : 0;
+	int64_t end = deadline_ms > 0 ? hu_mono_ms() + deadline_ms : 0;
 	struct query *q;
 
 	for (;;) {
@@ -431,7 +424,7 @@ int hu_resolver_wait(struct hu_resolver *r, int deadline_ms)
 
 		while ((q = queue_pop(&r->statics)))
 			resolver_static_answer(q);
-		if (end && mono_ms() >= end) {
+		if (end && hu_mono_ms() >= end) {
 			r->deadline_hit = true;
 			fail_all(&r->waiting, -ETIMEDOUT, "no answer before the run's deadline");
 			ares_cancel(r->ch); /* launched ones call back with -ETIMEDOUT */
@@ -442,7 +435,7 @@ int hu_resolver_wait(struct hu_resolver *r, int deadline_ms)
 		if (r->pending == 0)
 			return 0;
 		if (end) {
-			int64_t left = end - mono_ms();
+			int64_t left = end - hu_mono_ms();
 			if (left < 1000) {
 				maxtv.tv_sec = 0;
 				maxtv.tv_usec = (suseconds_t)(left > 0 ? left * 1000 : 0);

@@ -19,6 +19,8 @@
 #include "huolto/resolver.h"
 #include "huolto/strmap.h"
 #include "tls.h"
+#include "huolto/clock.h"
+#include "../site_findings.h"
 
 #define RESOLVE_DEADLINE_MS 60000
 
@@ -38,9 +40,7 @@ static const struct {
 
 struct tls_state {
 	struct tls_conf conf;
-	struct hu_findings *site_findings; /* per index of ctx->sites, filled by run_server */
-	const struct hu_sites *sites;
-	size_t n_sites;
+	struct site_findings site_findings; /* filled by run_server */
 };
 
 static void conf_clear(struct tls_conf *c)
@@ -58,22 +58,13 @@ static void conf_clear(struct tls_conf *c)
 	hu_strv_clear(&c->ignore_sites);
 }
 
-static void site_findings_clear(struct tls_state *st)
-{
-	for (size_t i = 0; st->site_findings && i < st->n_sites; i++)
-		hu_findings_clear(&st->site_findings[i]);
-	free(st->site_findings);
-	st->site_findings = NULL;
-	st->n_sites = 0;
-}
-
 static void tls_free(void *data)
 {
 	struct tls_state *st = data;
 
 	if (!st)
 		return;
-	site_findings_clear(st);
+	site_findings_clear(&st->site_findings);
 	conf_clear(&st->conf);
 	free(st);
 }
@@ -489,7 +480,9 @@ static int judge_endpoints(struct run *rn, const struct tls_judge *j, struct hu_
 
 	for (size_t i = 0; r >= 0 && i < rn->n_eps; i++) {
 		const struct endpoint *ep = &rn->eps[i];
-		struct hu_findings *out = ep->site < 0 ? server : &rn->st->site_findings[ep->site];
+		struct hu_findings *out =
+		    ep->site < 0 ? server
+				 : site_findings_at(&rn->st->site_findings, (size_t)ep->site);
 		struct name_addrs *na = hu_strmap_get(&rn->names, ep->host);
 		struct tls_target t;
 
@@ -529,12 +522,13 @@ static int judge_sites_on_disk(struct run *rn, const struct tls_judge *j)
 
 	for (size_t i = 0; r >= 0 && i < sites->n; i++) {
 		const struct hu_site *s = sites->v[i];
-		r = judge_files(rn, j, &s->cert_files, &s->key_files, &rn->st->site_findings[i]);
+		r = judge_files(rn, j, &s->cert_files, &s->key_files,
+				site_findings_at(&rn->st->site_findings, i));
 		if (r < 0 || s->n_https || s->cert_files.n ||
 		    hu_strv_contains(&rn->st->conf.ignore_sites, s->name))
 			continue;
-		r = hu_findings_add(&rn->st->site_findings[i], HU_WARNING, "tls.no_https", s->name,
-				    json_pack("{s:s}", "site", s->name),
+		r = hu_findings_add(site_findings_at(&rn->st->site_findings, i), HU_WARNING,
+				    "tls.no_https", s->name, json_pack("{s:s}", "site", s->name),
 				    "no HTTPS endpoint is known for %s: the web server has no TLS "
 				    "listener for its names and no https:// URL is configured",
 				    s->name);
@@ -569,14 +563,6 @@ static void run_clear(struct run *rn)
 	hu_strmap_clear(&rn->names, name_addrs_free);
 	hu_strmap_clear(&rn->files, disk_cert_free);
 	X509_STORE_free(rn->store);
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -616,15 +602,12 @@ static int tls_run_server(void *data, const struct hu_check_ctx *ctx, struct hu_
 	struct tls_judge j = { &st->conf, NULL, ctx->now, ctx->local_addrs };
 	struct disk_job job = { .rn = &rn, .j = &j, .server = HU_FINDINGS_INIT };
 	bool worker = false;
-	int64_t start = mono_ms();
+	int64_t start = hu_mono_ms();
 	int r;
 
-	site_findings_clear(st);
-	st->sites = ctx->sites;
-	st->n_sites = ctx->sites->n;
-	st->site_findings = calloc(st->n_sites ? st->n_sites : 1, sizeof(*st->site_findings));
-	if (!st->site_findings)
-		return -ENOMEM;
+	r = site_findings_reset(&st->site_findings, ctx->sites);
+	if (r < 0)
+		return r;
 	r = tls_store_new(st->conf.ca_file, &rn.store, err);
 	if (r < 0)
 		goto out;
@@ -657,7 +640,7 @@ static int tls_run_server(void *data, const struct hu_check_ctx *ctx, struct hu_
 					      (json_int_t)rn.n_eps, "handshakes",
 					      (json_int_t)rn.n_probes, "concurrency",
 					      (json_int_t)st->conf.probe.concurrency, "elapsed_ms",
-					      (json_int_t)(mono_ms() - start)));
+					      (json_int_t)(hu_mono_ms() - start)));
 out:
 	if (worker)
 		pthread_join(job.thread, NULL);
@@ -672,11 +655,7 @@ static int tls_run_site(void *data, const struct hu_check_ctx *ctx, const struct
 	struct tls_state *st = data;
 
 	(void)ctx;
-	for (size_t i = 0; i < st->n_sites; i++)
-		if (st->sites->v[i] == site)
-			return hu_findings_move(&out->findings, &st->site_findings[i]);
-	return hu_err_set(err, -EINVAL, "the tls check's server part did not see site %s",
-			  site->name);
+	return site_findings_take(&st->site_findings, "tls", site, &out->findings, err);
 }
 
 const struct hu_check_ops hu_check_tls = {

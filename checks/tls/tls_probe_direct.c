@@ -21,6 +21,7 @@
 
 #include "huolto/err.h"
 #include "tls.h"
+#include "huolto/clock.h"
 
 struct conn {
 	struct tls_probe *p;
@@ -29,14 +30,6 @@ struct conn {
 	int64_t started, connected, deadline;
 	short events; /* what to wait for */
 };
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void fail(struct conn *c, enum tls_stage stage, bool timed_out, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -72,7 +65,7 @@ static int conn_start(struct conn *c, struct tls_probe *p, const struct tls_prob
 	socklen_t len;
 	char buf[128];
 
-	*c = (struct conn){ .p = p, .fd = -1, .started = mono_ms() };
+	*c = (struct conn){ .p = p, .fd = -1, .started = hu_mono_ms() };
 	c->deadline = c->started + o->connect_timeout_ms;
 	if (inet_pton(AF_INET, p->address, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
 		ss.ss_family = AF_INET;
@@ -110,7 +103,7 @@ static int tls_start(struct conn *c, SSL_CTX *ctx, const struct tls_probe_opts *
 	struct tls_probe *p = c->p;
 	unsigned char ip[16];
 
-	c->connected = mono_ms();
+	c->connected = hu_mono_ms();
 	p->connect_ms = (long)(c->connected - c->started);
 	c->deadline = c->connected + o->handshake_timeout_ms;
 	c->ssl = SSL_new(ctx);
@@ -170,7 +163,7 @@ static int step(struct conn *c, short revents, SSL_CTX *ctx, SSL_CTX *old_ctx,
 	ERR_clear_error();
 	int ret = SSL_do_handshake(c->ssl);
 	if (ret == 1) {
-		p->handshake_ms = (long)(mono_ms() - c->connected);
+		p->handshake_ms = (long)(hu_mono_ms() - c->connected);
 		tls_probe_collect(p, c->ssl);
 		p->ok = p->chain && sk_X509_num(p->chain) > 0;
 		if (!p->ok)
@@ -227,7 +220,7 @@ int tls_probe_run_direct(struct tls_probe **probes, size_t n, const struct tls_p
 		if (active == 0)
 			continue;
 		/* Wait for the sockets, or the nearest deadline. */
-		int64_t now = mono_ms(), wait = 1000;
+		int64_t now = hu_mono_ms(), wait = 1000;
 		for (size_t i = 0; i < width; i++) {
 			pfd[i] = (struct pollfd){ .fd = conns[i].p ? conns[i].fd : -1,
 						  .events = conns[i].events };
@@ -238,7 +231,7 @@ int tls_probe_run_direct(struct tls_probe **probes, size_t n, const struct tls_p
 			r = hu_err_errno(err, errno, "poll");
 			goto out;
 		}
-		now = mono_ms();
+		now = hu_mono_ms();
 		for (size_t i = 0; i < width; i++) {
 			struct conn *c = &conns[i];
 			int running;

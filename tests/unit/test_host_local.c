@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "huolto/host.h"
+#include "huolto/clock.h"
 
 struct fixture {
 	struct hu_host *h;
@@ -163,13 +164,6 @@ static void glob(void **state)
 	hu_err_clear(&err);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void run(void **state)
 {
 	struct fixture *fx = *state;
@@ -206,9 +200,9 @@ static void run(void **state)
 	/* A command that never ends, with a child that holds the pipe: one timeout. */
 	const char *hang[] = { "/bin/sh", "-c", "sleep 30 & sleep 30", NULL };
 	struct hu_run_opts quick = { .timeout_ms = 300 };
-	int64_t t0 = now_ms();
+	int64_t t0 = hu_mono_ms();
 	assert_int_equal(hu_host_run(fx->h, hang, &quick, &res, &err), 0);
-	assert_true(now_ms() - t0 < 10000); /* the sleep would take 30 s */
+	assert_true(hu_mono_ms() - t0 < 10000); /* the sleep would take 30 s */
 	assert_true(res.timed_out);
 	assert_int_equal(res.exit_code, -1);
 	assert_int_equal(res.term_signal, SIGKILL);
