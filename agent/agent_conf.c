@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ void agent_conf_clear(struct agent_conf *c)
 	free(c->nginx_root);
 	free(c->apache_root);
 	hu_resolver_conf_clear(&c->resolver);
+	hu_strv_clear(&c->mail_outbound);
 	*c = (struct agent_conf){ 0 };
 }
 
@@ -188,8 +190,10 @@ static int parse_agent_section(struct agent_conf *c, const struct hu_conf_node *
 
 static int parse_document(struct agent_conf *c, struct hu_err *err)
 {
-	static const char *const core_keys[] = { "agent", "sites", "discover", "resolver", NULL };
+	static const char *const core_keys[] = { "agent",    "sites", "discover",
+						 "resolver", "mail",  NULL };
 	static const char *const discover_keys[] = { "nginx", "apache", NULL };
+	static const char *const mail_keys[] = { "outbound", NULL };
 	const char *allowed[32];
 	const struct hu_conf_node *root = c->yaml->root, *v;
 	size_t n = 0;
@@ -230,6 +234,26 @@ static int parse_document(struct agent_conf *c, struct hu_err *err)
 			r = parse_root(v, "nginx", &c->nginx_root, err);
 		if (r >= 0)
 			r = parse_root(v, "apache", &c->apache_root, err);
+		if (r < 0)
+			return r;
+	}
+	v = hu_conf_get(root, "mail");
+	if (v && !hu_conf_is_null(v)) {
+		r = hu_conf_expect_mapping(v, "the mail section", err);
+		if (r >= 0)
+			r = hu_conf_check_keys(v, mail_keys, err);
+		if (r >= 0)
+			r = hu_conf_get_string_list(v, "outbound", &c->mail_outbound, err);
+		c->mail_outbound_set = hu_conf_get(v, "outbound") != NULL;
+		for (size_t i = 0; r >= 0 && i < c->mail_outbound.n; i++) {
+			unsigned char a[16];
+			if (inet_pton(AF_INET, c->mail_outbound.v[i], a) != 1 &&
+			    inet_pton(AF_INET6, c->mail_outbound.v[i], a) != 1)
+				r = hu_conf_error(hu_conf_get(v, "outbound")->items[i], err,
+						  -EINVAL,
+						  "mail.outbound: \"%s\" is not an IP address",
+						  c->mail_outbound.v[i]);
+		}
 		if (r < 0)
 			return r;
 	}

@@ -21,6 +21,8 @@ struct agent_conf {
 	char *nginx_root;      /* NULL: do not look at nginx */
 	char *apache_root;     /* NULL: do not look at Apache */
 	struct hu_resolver_conf resolver;
+	struct hu_strv mail_outbound; /* mail.outbound */
+	bool mail_outbound_set;       /* else: the global addresses */
 };
 
 /*

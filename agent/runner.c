@@ -131,6 +131,24 @@ static int local_addresses(struct hu_strv *ret)
 	return 0;
 }
 
+/* Not loopback, private, link-local, shared (CGNAT) or documentation space. */
+static bool global_address(const char *text)
+{
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, text, a) == 1)
+		return !(a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 169 && a[1] == 254) ||
+			 (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+			 (a[0] == 100 && (a[1] & 0xc0) == 64) || a[0] >= 224 ||
+			 (a[0] == 192 && a[1] == 0 && a[2] == 2) ||
+			 (a[0] == 198 && a[1] == 51 && a[2] == 100) ||
+			 (a[0] == 203 && a[1] == 0 && a[2] == 113));
+	if (inet_pton(AF_INET6, text, a) != 1)
+		return false;
+	return (a[0] & 0xe0) == 0x20 && /* 2000::/3 global unicast */
+	       !(a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8);
+}
+
 /* The machine's name, as its kernel knows it; NULL when it cannot be read. */
 static char *host_name(struct hu_host *h)
 {
@@ -183,7 +201,7 @@ int agent_run(const struct agent_conf *conf, struct hu_host *host, const struct 
 	struct hu_findings problems = HU_FINDINGS_INIT;
 	struct hu_sites sites = HU_SITES_INIT;
 	struct hu_resolver *resolver = NULL;
-	struct hu_strv local_addrs = HU_STRV_INIT;
+	struct hu_strv local_addrs = HU_STRV_INIT, outbound = HU_STRV_INIT;
 	struct hu_report rep = { 0 };
 	struct progress prog;
 	size_t n_checks = 0;
@@ -219,11 +237,19 @@ int agent_run(const struct agent_conf *conf, struct hu_host *host, const struct 
 
 	if (local_addresses(&local_addrs) < 0)
 		hu_log_warning("cannot list this machine's addresses");
+	r = hu_strv_merge(&outbound, &conf->mail_outbound);
+	for (size_t i = 0; r >= 0 && !conf->mail_outbound_set && i < local_addrs.n; i++)
+		if (global_address(local_addrs.v[i]))
+			r = hu_strv_push(&outbound, local_addrs.v[i]);
+	if (r < 0)
+		goto out;
 	struct hu_check_ctx ctx = { .host = host,
 				    .resolver = resolver,
 				    .now = o->at,
 				    .sites = &rep.sites,
-				    .local_addrs = &local_addrs };
+				    .local_addrs = &local_addrs,
+				    .outbound_addrs = &outbound,
+				    .hostname = rep.hostname };
 	for (size_t i = 0; i < n_checks; i++) {
 		const struct hu_check_ops *ops = checks[i].ops;
 		struct hu_err cerr = HU_ERR_INIT;
@@ -269,6 +295,7 @@ out:
 	hu_report_clear(&rep);
 	hu_resolver_free(resolver);
 	hu_strv_clear(&local_addrs);
+	hu_strv_clear(&outbound);
 	hu_sites_clear(&sites);
 	hu_findings_clear(&problems);
 	for (size_t i = 0; i < n_checks; i++)

@@ -11,5 +11,6 @@
 
 extern const struct hu_check_ops hu_check_php;
 extern const struct hu_check_ops hu_check_tls;
+extern const struct hu_check_ops hu_check_dns;
 
 #endif

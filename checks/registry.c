@@ -7,6 +7,7 @@
 const struct hu_check_ops *const hu_checks[] = {
 	&hu_check_php,
 	&hu_check_tls,
+	&hu_check_dns,
 	NULL,
 };
 

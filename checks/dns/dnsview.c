@@ -348,3 +348,25 @@ int dv_fetch(struct dnsview *v, struct hu_resolver *r, int deadline_ms)
 	pending_clear(v);
 	return rc;
 }
+
+int dv_run(struct dnsview *v, struct hu_resolver *r, int round_ms, unsigned max_rounds,
+	   int (*step)(void *arg), void *arg, unsigned *ret_rounds)
+{
+	unsigned rounds = 0;
+	int rc = -EAGAIN;
+
+	while (rounds < max_rounds) {
+		rounds++;
+		rc = step(arg);
+		/* nothing to fetch: another step would see the same view */
+		if (rc != -EAGAIN || v->n_missing == 0 || rounds == max_rounds)
+			break;
+		rc = dv_fetch(v, r, round_ms);
+		if (rc < 0)
+			break;
+		rc = -EAGAIN;
+	}
+	if (ret_rounds)
+		*ret_rounds = rounds;
+	return rc;
+}

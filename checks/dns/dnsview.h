@@ -69,4 +69,13 @@ size_t dv_queries(const struct dnsview *v);
 /* Fetch every missing answer through r, all at once (within its bounds). */
 int dv_fetch(struct dnsview *v, struct hu_resolver *r, int deadline_ms);
 
+/*
+ * Run step until it no longer returns -EAGAIN: after each -EAGAIN, fetch
+ * what the view lacks (each round within round_ms), at most max_rounds
+ * times. Returns step's last result (-EAGAIN when the rounds ran out) or a
+ * fetch failure; *ret_rounds (may be NULL) gets the steps run.
+ */
+int dv_run(struct dnsview *v, struct hu_resolver *r, int round_ms, unsigned max_rounds,
+	   int (*step)(void *arg), void *arg, unsigned *ret_rounds);
+
 #endif

@@ -37,6 +37,9 @@ struct hu_check_ctx {
 	const struct hu_sites *sites; /* every site of the run */
 	/* The checked machine's own addresses (text, as inet_ntop writes them). */
 	const struct hu_strv *local_addrs;
+	/* The addresses its mail leaves from (mail.outbound, else its global addresses). */
+	const struct hu_strv *outbound_addrs;
+	const char *hostname; /* its name, also as HELO */
 };
 
 struct hu_check_ops {
