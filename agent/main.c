@@ -20,6 +20,7 @@
 #include "huolto/resolver.h"
 #include "output.h"
 #include "runner.h"
+#include "spf_cmd.h"
 
 /* Nagios: 3 (unknown) also for usage and configuration errors. */
 #define EXIT_CONFIG         3
@@ -37,6 +38,9 @@ static void usage(FILE *f)
 		"  check       run the checks and print the report\n"
 		"  discover    list the sites found and where each came from\n"
 		"  resolve     look names up as the checks do (a diagnostic)\n"
+		"  spf IP SENDER [HELO]\n"
+		"              evaluate SPF for mail from IP sending as SENDER\n"
+		"              (user@domain, a domain, or \"\" for HELO's own)\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config PATH     configuration file (default %s;\n"
@@ -301,8 +305,16 @@ static void on_txt(void *arg, int status, const struct hu_strv *t, const char *e
 {
 	struct hu_buf b = HU_BUF_INIT(0);
 
-	for (size_t i = 0; !status && i < t->n; i++)
-		hu_buf_printf(&b, "%s\"%s\"", i ? "\n  " : "", t->v[i]);
+	for (size_t i = 0; !status && i < t->n; i++) {
+		hu_buf_printf(&b, "%s\"", i ? "\n  " : "");
+		/* a record may hold anything: control characters are not printed */
+		for (const char *p = t->v[i]; *p; p++) {
+			unsigned char ch = (unsigned char)*p;
+			char c = ch < 0x20 || ch == 0x7f ? '?' : *p;
+			hu_buf_append(&b, &c, 1);
+		}
+		hu_buf_append(&b, "\"", 1);
+	}
 	set_text(arg, status, errmsg, &b);
 }
 
@@ -371,6 +383,30 @@ out:
 	return status;
 }
 
+static int cmd_spf(const struct cli *c)
+{
+	struct agent_conf conf = { 0 };
+	struct hu_resolver *res = NULL;
+	struct hu_err err = HU_ERR_INIT;
+	int status = EXIT_CONFIG;
+
+	if (c->n_names < 2 || c->n_names > 3) {
+		fprintf(stderr, "huolto-agent: usage: spf IP SENDER [HELO]\n");
+		return EXIT_CONFIG;
+	}
+	if (load_conf(c, &conf) < 0)
+		return EXIT_CONFIG;
+	if (hu_resolver_new(&conf.resolver, &res, &err) < 0)
+		fprintf(stderr, "huolto-agent: %s\n", hu_err_msg(&err));
+	else if (spf_cmd(res, c->names[0], c->names[1], c->n_names > 2 ? c->names[2] : NULL,
+			 c->at ? c->at : time(NULL), stdout) >= 0)
+		status = 0;
+	hu_resolver_free(res);
+	hu_err_clear(&err);
+	agent_conf_clear(&conf);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { .only = HU_STRV_INIT };
@@ -392,6 +428,8 @@ int main(int argc, char **argv)
 		status = cmd_discover(&c);
 	else if (strcmp(c.command, "resolve") == 0)
 		status = cmd_resolve(&c);
+	else if (strcmp(c.command, "spf") == 0)
+		status = cmd_spf(&c);
 	else {
 		fprintf(stderr, "huolto-agent: unknown command \"%s\"; try --help\n", c.command);
 		status = EXIT_CONFIG;

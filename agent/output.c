@@ -48,6 +48,11 @@ static void put_safe(FILE *f, const char *s, bool nagios)
 	}
 }
 
+void output_put_safe(FILE *f, const char *s)
+{
+	put_safe(f, s, false);
+}
+
 /* The status word, padded to width (0: not padded). */
 static void put_status(FILE *f, enum hu_status s, bool upper, bool color, int width)
 {

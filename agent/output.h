@@ -31,6 +31,9 @@ int output_report(FILE *f, const struct hu_report *r, enum output_format fmt, bo
 int output_sites(FILE *f, const struct hu_sites *sites, const struct hu_findings *problems,
 		 enum output_format fmt);
 
+/* Print s with control characters replaced (text from DNS or the server). */
+void output_put_safe(FILE *f, const char *s);
+
 /* Exit status for a report: the worst status, Nagios style. */
 int output_exit_status(const struct hu_report *r);
 

@@ -118,3 +118,28 @@ verify_served_certificates() { # EXPECTED [SITE_ALSO_ON_IPV6...]
 	done
 	assert_eq "$expected" "$n" "endpoints checked against the server"
 }
+
+# Stop a process now (at most 5 s, then SIGKILL) rather than at exit.
+stop_pid() {
+	kill "$1" 2>/dev/null || true
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -9 "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# Start NSD on 127.0.0.1 and ::1 at a free port, serving ZONE... from
+# DIR/ZONE.zone; sets NSD_PORT and NSD_PID. Stopped at exit (or stop_pid).
+start_nsd() { # DIR ZONE...
+	need nsd
+	nsd_dir=$1
+	shift
+	NSD_PORT=$(free_port)
+	"$SRC/tests/nsd-conf" "$nsd_dir" "$NSD_PORT" "$@" >"$nsd_dir/nsd.conf"
+	nsd-checkconf "$nsd_dir/nsd.conf" || fail "nsd-checkconf"
+	nsd -d -c "$nsd_dir/nsd.conf" 2>>"$nsd_dir/stderr" &
+	NSD_PID=$!
+	track $NSD_PID
+	wait_port "$NSD_PORT" udp ||
+		fail "nsd did not start: $(cat "$nsd_dir/nsd.log" "$nsd_dir/stderr" 2>/dev/null)"
+}

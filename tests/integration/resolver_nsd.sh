@@ -8,7 +8,6 @@
 need nsd
 : "${BLACKHOLE:?run through ctest}"
 
-PORT=$(free_port)
 Z=$TMP/nsd
 mkdir -p "$Z"
 # 12 strings of 250 bytes: about 3 KB, more than the 1232-byte EDNS buffer
@@ -40,34 +39,8 @@ ZONE
 		i=$((i + 1))
 	done
 } >"$Z/huolto.test.zone"
-cat >"$Z/nsd.conf" <<CONF
-server:
-  ip-address: 127.0.0.1@$PORT
-  ip-address: ::1@$PORT
-  port: $PORT
-  username: ""
-  chroot: ""
-  zonesdir: "$Z"
-  database: ""
-  pidfile: "$Z/nsd.pid"
-  xfrdfile: "$Z/xfrd.state"
-  zonelistfile: "$Z/zone.list"
-  logfile: "$Z/nsd.log"
-  server-count: 1
-  hide-version: yes
-  # Debian builds NSD with response-rate limiting (200/s per source); the
-  # burst below comes from one source on purpose.
-  rrl-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: huolto.test
-  zonefile: huolto.test.zone
-CONF
-nsd-checkconf "$Z/nsd.conf" || fail "nsd-checkconf"
-nsd -d -c "$Z/nsd.conf" 2>>"$Z/stderr" &
-track $!
-wait_port "$PORT" udp || fail "nsd did not start: $(cat "$Z/nsd.log" "$Z/stderr" 2>/dev/null)"
+start_nsd "$Z" huolto.test
+PORT=$NSD_PORT
 
 conf() { # SERVERS [EXTRA YAML]
 	printf 'resolver:\n  servers: [%s]\n  use_hosts: false\n  timeout_ms: %s\n  attempts: 1\n%s\n' \
