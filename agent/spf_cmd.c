@@ -70,6 +70,7 @@ int spf_cmd(struct hu_resolver *res, const char *ip, const char *sender_arg, con
 	r = dv_new(NULL, &dv);
 	if (r < 0)
 		return r;
+	dv_set_follow(dv, spf_follow, NULL);
 	e.dv = dv;
 	struct spf_step s = { .e = &e, .domain = domain };
 	r = dv_run(dv, res, ROUND_MS, ROUNDS, step, &s, &rounds);

@@ -16,6 +16,7 @@
 #include "../checks.h"
 #include "../site_findings.h"
 #include "dnslint.h"
+#include "spf.h"
 #include "huolto/strmap.h"
 #include "huolto/clock.h"
 
@@ -231,6 +232,8 @@ static int dns_run_server(void *data, const struct hu_check_ctx *ctx, struct hu_
 	r = site_findings_reset(&st->site_findings, ctx->sites);
 	if (r >= 0)
 		r = dv_new(NULL, &dv);
+	if (r >= 0)
+		dv_set_follow(dv, spf_follow, NULL);
 	for (size_t i = 0; r >= 0 && i < ctx->sites->n; i++)
 		if (!hu_strv_contains(&st->ignore_sites, ctx->sites->v[i]->name))
 			r = add_domain(&map, &domains, &n, mail_domain(ctx->sites->v[i]), (long)i);

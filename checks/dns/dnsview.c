@@ -35,16 +35,22 @@ struct pending {
 	enum dv_type type;
 	char *name;
 	char *key;
+	unsigned depth; /* 0: asked by a lint; n: n follow-ups from such an answer */
+	bool started;
 };
 
 struct dnsview {
 	struct dv_source src;
 	bool has_src;
 	struct hu_strmap answers; /* "TYPE name" -> struct dv_answer */
-	struct pending *missing;
+	struct pending **missing; /* each allocated alone: queries in flight point at them */
 	size_t n_missing, cap_missing;
 	struct hu_strmap wanted; /* keys in missing */
 	size_t queries;
+	size_t asked, followed; /* missing entries from lints, and from follow-ups */
+	dv_follow_fn follow;
+	void *follow_arg;
+	struct hu_resolver *fetching; /* during dv_fetch: follow-ups start at once */
 };
 
 static void answer_free(void *p)
@@ -74,11 +80,18 @@ int dv_new(const struct dv_source *src, struct dnsview **ret)
 static void pending_clear(struct dnsview *v)
 {
 	for (size_t i = 0; i < v->n_missing; i++) {
-		free(v->missing[i].name);
-		free(v->missing[i].key);
+		free(v->missing[i]->name);
+		free(v->missing[i]->key);
+		free(v->missing[i]);
 	}
 	v->n_missing = 0;
 	hu_strmap_clear(&v->wanted, NULL);
+}
+
+void dv_set_follow(struct dnsview *v, dv_follow_fn fn, void *arg)
+{
+	v->follow = fn;
+	v->follow_arg = arg;
 }
 
 void dv_free(struct dnsview *v)
@@ -115,6 +128,63 @@ static int make_key(enum dv_type t, const char *name, char **ret_key, char **ret
 	return 0;
 }
 
+static int start(struct dnsview *v, struct pending *p);
+
+/*
+ * Remember (t, key) as missing: 0 (key and nm now belong to the entry), 1
+ * when it is missing already (the caller frees them), -ENOMEM. During a
+ * fetch the query starts at once.
+ */
+static int want(struct dnsview *v, enum dv_type t, char *key, char *nm, unsigned depth)
+{
+	struct pending *p;
+
+	if (hu_strmap_get(&v->wanted, key))
+		return 1;
+	if (v->n_missing == v->cap_missing) {
+		size_t cap = v->cap_missing ? v->cap_missing * 2 : 64;
+		struct pending **m = realloc(v->missing, cap * sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		v->missing = m;
+		v->cap_missing = cap;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p || hu_strmap_put(&v->wanted, key, p) < 0) {
+		free(p);
+		return -ENOMEM;
+	}
+	*p = (struct pending){ .v = v, .type = t, .name = nm, .key = key, .depth = depth };
+	v->missing[v->n_missing++] = p;
+	if (depth == 0)
+		v->asked++;
+	else
+		v->followed++;
+	/* a start that fails leaves it unanswered: a timeout, like a lost one */
+	if (v->fetching)
+		start(v, p);
+	return 0;
+}
+
+int dv_prefetch(struct dnsview *v, enum dv_type t, const char *name, unsigned depth)
+{
+	char *key = NULL, *nm = NULL;
+	int r;
+
+	if (v->has_src || depth > DV_FOLLOW_DEPTH || t < 0 || t >= _DV_TYPE_MAX ||
+	    v->followed >= v->asked * DV_FOLLOW_RATIO + DV_FOLLOW_MIN)
+		return 0;
+	r = make_key(t, name, &key, &nm);
+	if (r < 0)
+		return r == -EINVAL ? 0 : r;
+	r = hu_strmap_get(&v->answers, key) ? 1 : want(v, t, key, nm, depth);
+	if (r != 0) {
+		free(key);
+		free(nm);
+	}
+	return r < 0 ? r : 0;
+}
+
 int dv_get(struct dnsview *v, enum dv_type t, const char *name, const struct dv_answer **ret)
 {
 	char *key = NULL, *nm = NULL;
@@ -149,28 +219,26 @@ int dv_get(struct dnsview *v, enum dv_type t, const char *name, const struct dv_
 		goto out;
 	}
 	/* Not known: remember it for the next fetch. */
-	r = -EAGAIN;
-	if (hu_strmap_get(&v->wanted, key))
-		goto out;
-	if (v->n_missing == v->cap_missing) {
-		size_t cap = v->cap_missing ? v->cap_missing * 2 : 64;
-		struct pending *p = realloc(v->missing, cap * sizeof(*p));
-		if (!p) {
-			r = -ENOMEM;
-			goto out;
-		}
-		v->missing = p;
-		v->cap_missing = cap;
-	}
-	if (hu_strmap_put(&v->wanted, key, v) < 0) {
-		r = -ENOMEM;
-		goto out;
-	}
-	v->missing[v->n_missing++] = (struct pending){ v, t, nm, key };
-	return -EAGAIN; /* key and nm now belong to the pending entry */
+	r = want(v, t, key, nm, 0);
+	if (r == 0)
+		return -EAGAIN; /* key and nm now belong to the pending entry */
+	if (r == 1)
+		r = -EAGAIN;
 out:
 	free(key);
 	free(nm);
+	return r;
+}
+
+static void on_answer(void *arg, int status, const unsigned char *abuf, size_t len,
+		      const char *errmsg);
+
+static int start(struct dnsview *v, struct pending *p)
+{
+	int r = hu_resolver_query(v->fetching, p->name, type_codes[p->type], on_answer, p);
+
+	p->started = r >= 0;
+	v->queries += p->started;
 	return r;
 }
 
@@ -319,26 +387,30 @@ static void on_answer(void *arg, int status, const unsigned char *abuf, size_t l
 		if (a->status == 0 && a->items.n == 0)
 			a->status = -ENODATA;
 	}
-	if (hu_strmap_put(&p->v->answers, p->key, a) < 0)
+	if (hu_strmap_put(&p->v->answers, p->key, a) < 0) {
 		answer_free(a);
+		return;
+	}
+	if (p->v->follow && a->status == 0)
+		p->v->follow(p->v->follow_arg, p->v, p->type, p->name, a, p->depth);
 }
 
 int dv_fetch(struct dnsview *v, struct hu_resolver *r, int deadline_ms)
 {
 	int rc = 0;
 
-	for (size_t i = 0; i < v->n_missing && rc >= 0; i++) {
-		rc = hu_resolver_query(r, v->missing[i].name, type_codes[v->missing[i].type],
-				       on_answer, &v->missing[i]);
-		v->queries++;
-	}
+	v->fetching = r;
+	for (size_t i = 0; i < v->n_missing && rc >= 0; i++)
+		if (!v->missing[i]->started)
+			rc = start(v, v->missing[i]);
 	if (rc >= 0)
 		rc = hu_resolver_wait(r, deadline_ms);
+	v->fetching = NULL;
 	/* Whatever did not come back is a timeout, never a missing record. */
 	for (size_t i = 0; i < v->n_missing; i++)
-		if (!hu_strmap_get(&v->answers, v->missing[i].key)) {
+		if (!hu_strmap_get(&v->answers, v->missing[i]->key)) {
 			struct dv_answer *a = calloc(1, sizeof(*a));
-			if (!a || hu_strmap_put(&v->answers, v->missing[i].key, a) < 0) {
+			if (!a || hu_strmap_put(&v->answers, v->missing[i]->key, a) < 0) {
 				answer_free(a);
 				rc = -ENOMEM;
 				continue;

@@ -50,6 +50,22 @@ struct dv_source {
 
 struct dnsview;
 
+/*
+ * Called for each answer a fetch receives (not for failures), with the
+ * answer's follow-up depth: it may dv_prefetch() what the answer leads to
+ * (an SPF record's include targets, an MX's exchanges), which then starts
+ * at once, in the same fetch. This is how a whole include tree arrives in
+ * one round instead of one round per level.
+ */
+typedef void (*dv_follow_fn)(void *arg, struct dnsview *v, enum dv_type t, const char *name,
+			     const struct dv_answer *a, unsigned depth);
+
+/* Follow-ups stop at this depth, and at RATIO per answer asked for plus MIN
+ * in a view's life, so that no zone can make a view ask without end. */
+#define DV_FOLLOW_DEPTH 10
+#define DV_FOLLOW_RATIO 16
+#define DV_FOLLOW_MIN   256
+
 /* src NULL: answers come from dv_fetch(). Caller frees with dv_free(). */
 int dv_new(const struct dv_source *src, struct dnsview **ret);
 void dv_free(struct dnsview *v);
@@ -60,6 +76,12 @@ void dv_free(struct dnsview *v);
  * asked (empty, over 253 characters); -ENOMEM.
  */
 int dv_get(struct dnsview *v, enum dv_type t, const char *name, const struct dv_answer **ret);
+
+void dv_set_follow(struct dnsview *v, dv_follow_fn fn, void *arg);
+
+/* Ask for (t, name) ahead of need, depth follow-ups from an asked answer:
+ * 0, or -ENOMEM. Known, bad or over-the-bounds names are left out. */
+int dv_prefetch(struct dnsview *v, enum dv_type t, const char *name, unsigned depth);
 
 /* How many answers are waiting to be fetched. */
 size_t dv_missing(const struct dnsview *v);

@@ -126,6 +126,10 @@ int spf_check_host(struct spf_eval *e, const char *domain, enum spf_result *ret)
 /* Set ip from text; 0 or -EINVAL. IPv4-mapped IPv6 addresses become IPv4. */
 int spf_eval_set_ip(struct spf_eval *e, const char *ip);
 
+/* A dv_follow_fn: ask for what SPF records and MX answers lead to, at once. */
+void spf_follow(void *arg, struct dnsview *v, enum dv_type t, const char *name,
+		const struct dv_answer *a, unsigned depth);
+
 /* A syntactically valid domain name for SPF (RFC 7208 4.3, 7.1 domain-end). */
 bool spf_domain_valid(const char *d);
 
