@@ -145,9 +145,14 @@ static int output_json(FILE *f, const struct hu_report *r)
 
 	if (!doc)
 		return -ENOMEM;
-	rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	/* Into memory first: json_dumpf writes token by token through stdio,
+	 * which was most of the cost of printing a large report. */
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	json_decref(doc);
-	fputc('\n', f);
+	if (!text)
+		return -ENOMEM;
+	rc = fputs(text, f) < 0 || fputc('\n', f) == EOF ? -EIO : 0;
+	free(text);
 	return rc < 0 || ferror(f) ? -EIO : 0;
 }
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "huolto/report.h"
 
@@ -20,7 +20,8 @@ int hu_uuid4(char buf[37])
 {
 	unsigned char b[16];
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
+	/* The kernel's generator: no user-space DRBG to seed for 16 bytes. */
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
 		return -EIO;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
@@ -53,7 +54,7 @@ int hu_report_init(struct hu_report *r, const char *agent_name, const char *agen
 	*r = (struct hu_report){ .generated_at = generated_at };
 	ret = hu_uuid4(r->id);
 	if (ret < 0)
-		return hu_err_set(err, ret, "cannot draw a random document id from OpenSSL");
+		return hu_err_set(err, ret, "cannot draw a random document id (getrandom)");
 	r->agent_name = strdup(agent_name);
 	r->agent_version = strdup(agent_version);
 	if (!r->agent_name || !r->agent_version)
