@@ -222,10 +222,22 @@ static int lookup(const struct dns_lint_ctx *c, const char *domain, const char *
 	return *n_records ? 1 : 0;
 }
 
-static const char *org_domain(const struct dns_lint_ctx *c, const char *domain)
+static const char *org_domain(const psl_ctx_t *psl, const char *domain)
 {
-	const char *o = c->psl ? psl_registrable_domain(c->psl, domain) : NULL;
+	const char *o = psl ? psl_registrable_domain(psl, domain) : NULL;
 	return o ? o : domain;
+}
+
+/* The domain of a "mailto:user@domain[!size]" report URI into dest; false for others. */
+static bool mailto_domain(const char *uri, char *dest, size_t len)
+{
+	const char *at = strncasecmp(uri, "mailto:", 7) ? NULL : strrchr(uri, '@');
+
+	if (!at)
+		return false;
+	snprintf(dest, len, "%s", at + 1);
+	dest[strcspn(dest, "!")] = '\0'; /* a size limit */
+	return *dest != '\0';
 }
 
 /* rua/ruf destinations outside the domain's organization need <domain>._report._dmarc.<dest> (7.1).
@@ -233,7 +245,7 @@ static const char *org_domain(const struct dns_lint_ctx *c, const char *domain)
 static int destinations(const struct dns_lint_ctx *c, const char *domain, const struct dmarc *d,
 			bool *incomplete, struct hu_findings *out)
 {
-	const char *policy_org = org_domain(c, d->at);
+	const char *policy_org = org_domain(c->psl, d->at);
 	int r = 0;
 
 	for (int k = 0; k < 2 && r >= 0; k++) {
@@ -246,13 +258,9 @@ static int destinations(const struct dns_lint_ctx *c, const char *domain, const 
 		for (char *u = strtok_r(buf, ",", &save); u && r >= 0;
 		     u = strtok_r(NULL, ",", &save)) {
 			u = trim(u);
-			const char *at = strncasecmp(u, "mailto:", 7) ? NULL : strrchr(u, '@');
-			if (!at)
-				continue;
 			char dest[256];
-			snprintf(dest, sizeof(dest), "%s", at + 1);
-			dest[strcspn(dest, "!")] = '\0'; /* a size limit */
-			if (!strcasecmp(org_domain(c, dest), policy_org))
+			if (!mailto_domain(u, dest, sizeof(dest)) ||
+			    !strcasecmp(org_domain(c->psl, dest), policy_org))
 				continue;
 			char q[600];
 			const struct dv_answer *a;
@@ -296,7 +304,7 @@ int dmarc_lint(const struct dns_lint_ctx *c, const char *domain, struct hu_findi
 
 	if (r == 0) {
 		/* 6.6.3: no record at the domain: the organizational domain's */
-		const char *org = org_domain(c, domain);
+		const char *org = org_domain(c->psl, domain);
 		if (strcasecmp(org, domain)) {
 			at = org;
 			r = lookup(c, domain, org, &a, &n, out);
@@ -380,4 +388,32 @@ int dmarc_lint(const struct dns_lint_ctx *c, const char *domain, struct hu_findi
 			    inherited ? ")" : "");
 	json_decref(base);
 	return r;
+}
+
+void dmarc_follow(const psl_ctx_t *psl, struct dnsview *v, const char *name,
+		  const struct dv_answer *a, unsigned depth)
+{
+	if (strncmp(name, "_dmarc.", 7) != 0)
+		return;
+	for (size_t i = 0; i < a->items.n; i++) {
+		struct dmarc d = { .at = name + 7 };
+		char why[256];
+		if (!is_dmarc(a->items.v[i]) || parse(a->items.v[i], &d, why, sizeof(why)) < 0)
+			continue;
+		const char *policy_org = org_domain(psl, d.at);
+		for (int k = 0; k < 2; k++) {
+			const char *val = tag(&d, k ? "ruf" : "rua");
+			char buf[512], dest[256], q[600];
+			char *save = NULL;
+			if (!val)
+				continue;
+			snprintf(buf, sizeof(buf), "%s", val);
+			for (char *u = strtok_r(buf, ",", &save); u; u = strtok_r(NULL, ",", &save))
+				if (mailto_domain(trim(u), dest, sizeof(dest)) &&
+				    strcasecmp(org_domain(psl, dest), policy_org)) {
+					snprintf(q, sizeof(q), "%s._report._dmarc.%s", d.at, dest);
+					dv_prefetch(v, DV_TXT, q, depth + 1);
+				}
+		}
+	}
 }

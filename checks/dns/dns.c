@@ -192,6 +192,17 @@ static int lint_domain(const struct dns_lint_ctx *c, struct domain *d)
 	return 0;
 }
 
+/* What answers lead to, asked for as they arrive (arg: the lint context). */
+static void follow(void *arg, struct dnsview *v, enum dv_type t, const char *name,
+		   const struct dv_answer *a, unsigned depth)
+{
+	const struct dns_lint_ctx *c = arg;
+
+	spf_follow(NULL, v, t, name, a, depth);
+	if (t == DV_TXT)
+		dmarc_follow(c->psl, v, name, a, depth);
+}
+
 struct lint_round {
 	const struct dns_lint_ctx *c;
 	struct domain **domains;
@@ -232,8 +243,7 @@ static int dns_run_server(void *data, const struct hu_check_ctx *ctx, struct hu_
 	r = site_findings_reset(&st->site_findings, ctx->sites);
 	if (r >= 0)
 		r = dv_new(NULL, &dv);
-	if (r >= 0)
-		dv_set_follow(dv, spf_follow, NULL);
+
 	for (size_t i = 0; r >= 0 && i < ctx->sites->n; i++)
 		if (!hu_strv_contains(&st->ignore_sites, ctx->sites->v[i]->name))
 			r = add_domain(&map, &domains, &n, mail_domain(ctx->sites->v[i]), (long)i);
@@ -246,6 +256,7 @@ static int dns_run_server(void *data, const struct hu_check_ctx *ctx, struct hu_
 				  .outbound = ctx->outbound_addrs,
 				  .helo = ctx->hostname ? ctx->hostname : "localhost",
 				  .now = ctx->now };
+	dv_set_follow(dv, follow, &c);
 	struct lint_round lr = { .c = &c, .domains = domains, .n = n };
 	r = dv_run(dv, ctx->resolver, (int)st->round_timeout_ms, MAX_ROUNDS, lint_round, &lr,
 		   &rounds);

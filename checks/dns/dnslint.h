@@ -44,4 +44,9 @@ int spf_lint(const struct dns_lint_ctx *c, const char *domain, struct hu_finding
 int dmarc_lint(const struct dns_lint_ctx *c, const char *domain, struct hu_findings *out);
 int mx_lint(const struct dns_lint_ctx *c, const char *domain, struct hu_findings *out);
 
+/* Follow-ups of a _dmarc answer (see dv_follow_fn): the authorization
+ * records of its external report destinations. */
+void dmarc_follow(const psl_ctx_t *psl, struct dnsview *v, const char *name,
+		  const struct dv_answer *a, unsigned depth);
+
 #endif
