@@ -2,16 +2,16 @@
 /*
  * The dns check: SPF, DMARC and MX of every site's mail domain (each domain
  * once), all at once: every lint runs against one DNS view, the answers it
- * lacks are fetched together through the resolver, and the lints run again
- * until they have what they need (rounds, about as many as the deepest
- * include chain).
+ * lacks are fetched together through the resolver, following what each
+ * answer leads to as it arrives (include targets, MX exchanges, report
+ * authorizations), and the lints run again until they have what they need:
+ * usually two or three rounds.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "../checks.h"
 #include "../site_findings.h"
@@ -243,7 +243,6 @@ static int dns_run_server(void *data, const struct hu_check_ctx *ctx, struct hu_
 	r = site_findings_reset(&st->site_findings, ctx->sites);
 	if (r >= 0)
 		r = dv_new(NULL, &dv);
-
 	for (size_t i = 0; r >= 0 && i < ctx->sites->n; i++)
 		if (!hu_strv_contains(&st->ignore_sites, ctx->sites->v[i]->name))
 			r = add_domain(&map, &domains, &n, mail_domain(ctx->sites->v[i]), (long)i);
