@@ -242,11 +242,6 @@ static int start(struct dnsview *v, struct pending *p)
 	return r;
 }
 
-size_t dv_missing(const struct dnsview *v)
-{
-	return v->n_missing;
-}
-
 size_t dv_queries(const struct dnsview *v)
 {
 	return v->queries;

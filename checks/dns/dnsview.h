@@ -83,8 +83,6 @@ void dv_set_follow(struct dnsview *v, dv_follow_fn fn, void *arg);
  * 0, or -ENOMEM. Known, bad or over-the-bounds names are left out. */
 int dv_prefetch(struct dnsview *v, enum dv_type t, const char *name, unsigned depth);
 
-/* How many answers are waiting to be fetched. */
-size_t dv_missing(const struct dnsview *v);
 /* Queries made so far (for the report's facts). */
 size_t dv_queries(const struct dnsview *v);
 

@@ -40,8 +40,6 @@ enum spf_mech {
 	_SPF_MECH_MAX,
 };
 
-const char *spf_mech_name(enum spf_mech m);
-
 struct spf_term {
 	enum spf_mech kind;
 	char qualifier;    /* '+', '-', '~', '?' (mechanisms) */

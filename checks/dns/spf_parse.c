@@ -20,28 +20,9 @@ static const char *const result_names[_SPF_RESULT_MAX] = {
 	[SPF_PERMERROR] = "permerror",
 };
 
-static const char *const mech_names[_SPF_MECH_MAX] = {
-	[SPF_ALL] = "all",
-	[SPF_INCLUDE] = "include",
-	[SPF_A] = "a",
-	[SPF_MX] = "mx",
-	[SPF_PTR] = "ptr",
-	[SPF_IP4] = "ip4",
-	[SPF_IP6] = "ip6",
-	[SPF_EXISTS] = "exists",
-	[SPF_REDIRECT] = "redirect",
-	[SPF_EXP] = "exp",
-	[SPF_UNKNOWN_MOD] = "modifier",
-};
-
 const char *spf_result_name(enum spf_result r)
 {
 	return r >= 0 && r < _SPF_RESULT_MAX ? result_names[r] : "?";
-}
-
-const char *spf_mech_name(enum spf_mech m)
-{
-	return m >= 0 && m < _SPF_MECH_MAX ? mech_names[m] : "?";
 }
 
 bool spf_is_record(const char *txt)
@@ -119,6 +100,17 @@ static bool domain_spec_valid(const char *s, size_t n)
 	if (!dot)
 		return false; /* a single label is not a domain (a-only-toplabel) */
 	return toplabel(dot + 1, (size_t)(s + end - dot - 1));
+}
+
+/* The ":domain-spec" of a mechanism at rest (n > 0 bytes, ':' first): *arg,
+ * *al; NULL when valid, else why not. */
+static const char *colon_domain_spec(const char *rest, size_t n, const char **arg, size_t *al)
+{
+	*arg = rest + 1;
+	*al = n - 1;
+	if (domain_spec_valid(*arg, *al))
+		return NULL;
+	return *al ? "invalid domain-spec" : "empty domain-spec";
 }
 
 /* "/" digits: 0 or no leading zero, at most max. -1 when not a CIDR length. */
@@ -288,7 +280,7 @@ static int parse_term(const char *rec, size_t pos, size_t len, struct spf_record
 		return syntax(err, rec, pos, len, "unknown mechanism");
 	const char *rest = t + ml;
 	size_t rl = len - ml;
-	const char *arg = NULL;
+	const char *arg = NULL, *why;
 	size_t al = 0;
 
 	switch (term.kind) {
@@ -301,22 +293,14 @@ static int parse_term(const char *rec, size_t pos, size_t len, struct spf_record
 	case SPF_EXISTS:
 		if (rl == 0 || rest[0] != ':')
 			return syntax(err, rec, pos, len, "a domain-spec is required");
-		arg = rest + 1;
-		al = rl - 1;
-		if (!domain_spec_valid(arg, al))
-			return syntax(err, rec, pos, len,
-				      al ? "invalid domain-spec" : "empty domain-spec");
+		if ((why = colon_domain_spec(rest, rl, &arg, &al)))
+			return syntax(err, rec, pos, len, why);
 		break;
 	case SPF_PTR:
 		if (rl && rest[0] != ':')
 			return syntax(err, rec, pos, len, "ptr takes no CIDR length");
-		if (rl) {
-			arg = rest + 1;
-			al = rl - 1;
-			if (!domain_spec_valid(arg, al))
-				return syntax(err, rec, pos, len,
-					      al ? "invalid domain-spec" : "empty domain-spec");
-		}
+		if (rl && (why = colon_domain_spec(rest, rl, &arg, &al)))
+			return syntax(err, rec, pos, len, why);
 		break;
 	case SPF_A:
 	case SPF_MX: {
@@ -327,11 +311,8 @@ static int parse_term(const char *rec, size_t pos, size_t len, struct spf_record
 			if (rest[0] != ':')
 				return syntax(err, rec, pos, len,
 					      "unexpected characters after the mechanism");
-			arg = rest + 1;
-			al = n - 1;
-			if (!domain_spec_valid(arg, al))
-				return syntax(err, rec, pos, len,
-					      al ? "invalid domain-spec" : "empty domain-spec");
+			if ((why = colon_domain_spec(rest, n, &arg, &al)))
+				return syntax(err, rec, pos, len, why);
 		}
 		break;
 	}
