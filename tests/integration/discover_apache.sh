@@ -14,6 +14,9 @@ A=$TMP/etc/apache2
 mkdir -p "$TMP/etc" "$TMP/log" "$TMP/run" "$TMP/lock" "$TMP/certs" "$TMP/www"
 cp -a /etc/apache2 "$A"
 rm -f "$A"/sites-enabled/*
+# mod_php may be enabled on this machine (Debian's wordpress package pulls it
+# in); the scenario starts without it and enables it below.
+rm -f "$A"/mods-enabled/php*.load "$A"/mods-enabled/php*.conf
 
 HTTP=$(free_port)
 HTTPS=$(free_port)
@@ -124,7 +127,7 @@ assert_eq "$A/extra.d/old.conf" "$(site old.fi '.origins[0].file')" "IncludeOpti
 
 note "with mod_php enabled, Debian's php-fpm conf steps aside"
 if [ -e "$A/mods-available/php8.2.load" ]; then
-	ln -s ../mods-available/php8.2.load "$A/mods-enabled/php8.2.load"
+	ln -sf ../mods-available/php8.2.load "$A/mods-enabled/php8.2.load"
 	run_agent discover --config "$TMP/agent.yaml" --format json
 	assert_eq "module:/usr/lib/apache2/modules/libphp8.2.so" "$(site old.fi '.php_handlers | join(" ")')" "mod_php"
 	rm "$A/mods-enabled/php8.2.load"
@@ -139,7 +142,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 note "apache2 serves the tree; discovery's endpoints and certificates are the served ones"
-apache2 -d "$A" -DFOREGROUND 2>>"$TMP/log/stderr" &
+# Its own session: Debian switches to mpm_prefork when mod_php is installed,
+# and prefork signals its whole process group when it stops.
+setsid apache2 -d "$A" -DFOREGROUND 2>>"$TMP/log/stderr" &
 track $!
 wait_port "$HTTPS" || fail "apache2 did not start: $(cat "$TMP/log/stderr" "$TMP/log/error.log" 2>/dev/null)"
 run_agent discover --config "$TMP/agent.yaml" --format json

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * WordPress's get_file_data(), read the way WordPress reads it: the first
+ * 8 KiB, CR taken as a line end, for each header the first line that matches
+ *   /^(?:[ \t]*<\?php)?[ \t\/ *#@]*NAME:(.*)$/mi   (without the space before *)
+ * and the value cut at the first "* /" or "?>" (with the space before it)
+ * and trimmed the way PHP's trim() trims.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cms.h"
+
+static bool php_trim_char(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0' || c == '\v';
+}
+
+/* The value on [s, e) after _cleanup_header_comment(); NULL when empty (errno 0). */
+static char *cleanup(const char *s, const char *e)
+{
+	for (const char *p = s; p + 1 < e; p++)
+		if ((p[0] == '*' && p[1] == '/') || (p[0] == '?' && p[1] == '>')) {
+			e = p;
+			break;
+		}
+	while (s < e && php_trim_char(*s))
+		s++;
+	while (e > s && php_trim_char(e[-1]))
+		e--;
+	errno = 0;
+	return e > s ? strndup(s, (size_t)(e - s)) : NULL;
+}
+
+/*
+ * Where a header name may start on the line [p, e): after the run of
+ * the characters space, tab, slash, star, hash and at, or after "[ \t]*<?php" and such a run.
+ */
+static size_t name_starts(const char *p, const char *e, const char *ret[2])
+{
+	size_t n = 0;
+	const char *q = p;
+
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	const char *from[2] = { p,
+				(size_t)(e - q) >= 5 && memcmp(q, "<?php", 5) == 0 ? q + 5 : NULL };
+	for (size_t i = 0; i < 2; i++) {
+		const char *s = from[i];
+		if (!s)
+			continue;
+		while (s < e && *s && strchr(" \t/*#@", *s))
+			s++;
+		if (s < e)
+			ret[n++] = s;
+	}
+	return n;
+}
+
+int cms_wp_headers(const char *data, size_t len, const char *const *names, size_t n, char **ret)
+{
+	const char *end;
+	bool done[16] = { false };
+	size_t left = n;
+
+	if (n > 16)
+		return -EINVAL;
+	if (len > CMS_MAX_HEADER)
+		len = CMS_MAX_HEADER;
+	end = data + len;
+	for (size_t i = 0; i < n; i++)
+		ret[i] = NULL;
+	/* One pass over the lines; each name takes its first matching line. */
+	for (const char *p = data; p < end && left > 0;) {
+		const char *e = p, *starts[2];
+		while (e < end && *e != '\n' && *e != '\r')
+			e++;
+		size_t ns = name_starts(p, e, starts);
+		for (size_t i = 0; i < n && ns > 0; i++) {
+			size_t nl = strlen(names[i]);
+			const char *vs = NULL;
+			if (done[i])
+				continue;
+			for (size_t k = 0; k < ns && !vs; k++)
+				if ((size_t)(e - starts[k]) > nl &&
+				    strncasecmp(starts[k], names[i], nl) == 0 &&
+				    starts[k][nl] == ':')
+					vs = starts[k] + nl + 1;
+			if (!vs)
+				continue;
+			done[i] = true; /* the first match counts, whatever it holds */
+			left--;
+			/* "&& $match[1]": an empty capture, or "0", is no value. */
+			if (vs < e && !(e - vs == 1 && *vs == '0')) {
+				ret[i] = cleanup(vs, e);
+				if (!ret[i] && errno == ENOMEM)
+					goto fail;
+			}
+		}
+		p = e < end ? e + 1 : end;
+	}
+	return 0;
+fail:
+	for (size_t i = 0; i < n; i++) {
+		free(ret[i]);
+		ret[i] = NULL;
+	}
+	return -ENOMEM;
+}
