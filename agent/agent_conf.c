@@ -12,6 +12,7 @@
 
 #define DEFAULT_NGINX_ROOT  "/etc/nginx"
 #define DEFAULT_APACHE_ROOT "/etc/apache2"
+#define DEFAULT_STATE_DIR   "/var/lib/huolto"
 
 void agent_conf_clear(struct agent_conf *c)
 {
@@ -20,6 +21,7 @@ void agent_conf_clear(struct agent_conf *c)
 	free(c->path);
 	hu_conf_free(c->yaml);
 	free(c->agent_name);
+	free(c->state_dir);
 	hu_sites_clear(&c->sites);
 	free(c->nginx_root);
 	free(c->apache_root);
@@ -175,7 +177,7 @@ static int parse_root(const struct hu_conf_node *n, const char *key, char **root
 static int parse_agent_section(struct agent_conf *c, const struct hu_conf_node *n,
 			       struct hu_err *err)
 {
-	static const char *const keys[] = { "name", NULL };
+	static const char *const keys[] = { "name", "state_dir", NULL };
 	int r;
 
 	if (!n)
@@ -185,6 +187,11 @@ static int parse_agent_section(struct agent_conf *c, const struct hu_conf_node *
 		r = hu_conf_check_keys(n, keys, err);
 	if (r >= 0)
 		r = hu_conf_get_string(n, "name", &c->agent_name, err);
+	if (r >= 0)
+		r = hu_conf_get_string(n, "state_dir", &c->state_dir, err);
+	if (r >= 0 && c->state_dir[0] != '/')
+		r = hu_conf_error(hu_conf_get(n, "state_dir"), err, -EINVAL,
+				  "state_dir must be an absolute path");
 	return r;
 }
 
@@ -273,7 +280,8 @@ int agent_conf_load(const char *path, bool required, struct agent_conf *ret, str
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
 	c.agent_name = strdup(host);
-	if (!c.nginx_root || !c.apache_root || !c.agent_name) {
+	c.state_dir = strdup(DEFAULT_STATE_DIR);
+	if (!c.nginx_root || !c.apache_root || !c.agent_name || !c.state_dir) {
 		r = -ENOMEM;
 		goto fail;
 	}

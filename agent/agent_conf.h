@@ -17,6 +17,7 @@ struct agent_conf {
 	char *path;           /* the file read; NULL when running on defaults */
 	struct hu_conf *yaml; /* NULL when running on defaults */
 	char *agent_name;
+	char *state_dir;       /* agent.state_dir: what the agent keeps between runs */
 	struct hu_sites sites; /* explicit sites, merged with discovered ones */
 	char *nginx_root;      /* NULL: do not look at nginx */
 	char *apache_root;     /* NULL: do not look at Apache */

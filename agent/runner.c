@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -194,6 +195,30 @@ static int select_site(struct hu_sites *sites, const char *name, struct hu_err *
 	return 0;
 }
 
+/*
+ * The state directory, made (0700) when missing; NULL when it cannot be
+ * had, which turns off what needs it (with a warning), not the run.
+ */
+static const char *state_dir(const char *dir)
+{
+	struct stat st;
+
+	if (!dir)
+		return NULL;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		char buf[128];
+		hu_log_warning("state directory %s: %s; nothing is kept between runs", dir,
+			       hu_strerror(errno, buf, sizeof(buf)));
+		return NULL;
+	}
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		hu_log_warning(
+		    "state directory %s is not a directory; nothing is kept between runs", dir);
+		return NULL;
+	}
+	return dir;
+}
+
 int agent_run(const struct agent_conf *conf, struct hu_host *host, const struct run_opts *o,
 	      struct hu_report *ret, struct hu_err *err)
 {
@@ -249,7 +274,8 @@ int agent_run(const struct agent_conf *conf, struct hu_host *host, const struct 
 				    .sites = &rep.sites,
 				    .local_addrs = &local_addrs,
 				    .outbound_addrs = &outbound,
-				    .hostname = rep.hostname };
+				    .hostname = rep.hostname,
+				    .state_dir = state_dir(conf->state_dir) };
 	for (size_t i = 0; i < n_checks; i++) {
 		const struct hu_check_ops *ops = checks[i].ops;
 		struct hu_err cerr = HU_ERR_INIT;

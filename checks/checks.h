@@ -12,5 +12,7 @@
 extern const struct hu_check_ops hu_check_php;
 extern const struct hu_check_ops hu_check_tls;
 extern const struct hu_check_ops hu_check_dns;
+extern const struct hu_check_ops hu_check_cms;
+extern const struct hu_check_ops hu_check_db;
 
 #endif

@@ -40,6 +40,11 @@ struct hu_check_ctx {
 	/* The addresses its mail leaves from (mail.outbound, else its global addresses). */
 	const struct hu_strv *outbound_addrs;
 	const char *hostname; /* its name, also as HELO */
+	/*
+	 * Where a check may keep files between runs (agent.state_dir); it
+	 * exists when set. NULL: nothing is kept.
+	 */
+	const char *state_dir;
 };
 
 struct hu_check_ops {
