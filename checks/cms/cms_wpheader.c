@@ -84,7 +84,8 @@ int cms_wp_headers(const char *data, size_t len, const char *const *names, size_
 			if (done[i])
 				continue;
 			for (size_t k = 0; k < ns && !vs; k++)
-				if ((size_t)(e - starts[k]) > nl &&
+				if ((starts[k][0] | 0x20) == (names[i][0] | 0x20) &&
+				    (size_t)(e - starts[k]) > nl &&
 				    strncasecmp(starts[k], names[i], nl) == 0 &&
 				    starts[k][nl] == ':')
 					vs = starts[k] + nl + 1;
