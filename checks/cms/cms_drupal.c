@@ -98,8 +98,10 @@ static int extension(const struct ext_walk *w, const char *dir, const char *file
 		r = cms_inventory_skip(w->inv, path, "no name: not an extension");
 		goto out;
 	}
-	if (version && strcmp(version, "VERSION") == 0)
-		free(version), version = NULL; /* core's placeholder */
+	if (version && strcmp(version, "VERSION") == 0) {
+		free(version); /* core's own "version: VERSION": its version is core's */
+		version = NULL;
+	}
 	bool theme = w->d7 ? strstr(path, "/themes/") != NULL : (type && !strcmp(type, "theme"));
 	item = cms_item_new(theme ? CMS_DRUPAL_THEME : CMS_DRUPAL_MODULE, machine, name, version,
 			    path);
@@ -162,76 +164,6 @@ static int walk(const struct ext_walk *w, const char *dir, unsigned depth)
 	return r;
 }
 
-/*
- * vendor/composer/installed.json (Composer 2's object or Composer 1's
- * array) beside the Drupal root or one level up (web/ layouts), as a map
- * from each package's absolute directory to the package.
- */
-static int read_composer(struct hu_host *h, const char *root, struct cms_inventory *inv,
-			 json_t **ret, json_t *core_item)
-{
-	static const char *const where[] = { "vendor/composer", "../vendor/composer" };
-	struct hu_file f = { 0 };
-	json_t *doc = NULL, *map = NULL;
-	char *dir = NULL, *path = NULL;
-	int r = 0;
-
-	for (size_t i = 0; i < 2 && !doc; i++) {
-		free(dir);
-		free(path);
-		dir = cms_path(root, where[i]);
-		path = dir ? cms_path(dir, "installed.json") : NULL;
-		if (!path)
-			return free(dir), -ENOMEM;
-		hu_file_clear(&f);
-		if (cms_read(h, inv, path, CMS_MAX_INSTALLED, &f) < 0)
-			continue;
-		json_error_t je;
-		doc = json_loadb(f.data, f.len, JSON_REJECT_DUPLICATES, &je);
-		if (!doc)
-			cms_inventory_skip(inv, path, "not JSON (line %d: %s)", je.line, je.text);
-		else if (f.truncated)
-			cms_inventory_skip(inv, path, "larger than %u bytes: read in part",
-					   CMS_MAX_INSTALLED);
-	}
-	json_t *pkgs = json_is_array(doc) ? doc : json_object_get(doc, "packages");
-	map = json_object();
-	if (!map) {
-		r = -ENOMEM;
-		goto out;
-	}
-	size_t i;
-	json_t *p;
-	json_array_foreach(pkgs, i, p)
-	{
-		const char *ip = json_string_value(json_object_get(p, "install-path"));
-		const char *name = json_string_value(json_object_get(p, "name"));
-		char *abs = NULL;
-		if (!ip || !name || ip[0] == '/')
-			continue;
-		/* install-path is relative to vendor/composer; "a/../b" is left as it is. */
-		abs = cms_path(dir, ip);
-		if (!abs) {
-			r = -ENOMEM;
-			goto out;
-		}
-		json_object_set(map, abs, p);
-		free(abs);
-		if (strcmp(name, "drupal/core") == 0 && core_item)
-			r = cms_item_set(core_item, "composer_version",
-					 json_string_value(json_object_get(p, "version")));
-	}
-	*ret = map;
-	map = NULL;
-out:
-	json_decref(map);
-	json_decref(doc);
-	hu_file_clear(&f);
-	free(dir);
-	free(path);
-	return r;
-}
-
 /* Resolve "." and ".." in an absolute path, textually, in place. */
 static void normalize(char *p)
 {
@@ -260,27 +192,84 @@ static void normalize(char *p)
 	*out = '\0';
 }
 
-static int normalize_keys(json_t **map)
+/*
+ * vendor/composer/installed.json (Composer 2's object or Composer 1's
+ * array) beside the Drupal root or one level up (web/ layouts), as a map
+ * from each package's absolute directory (normalized) to the package.
+ * root is normalized.
+ */
+static int read_composer(struct hu_host *h, const char *root, struct cms_inventory *inv,
+			 json_t **ret, json_t *core_item)
 {
-	json_t *n = json_object();
-	const char *k;
-	json_t *v;
+	static const char *const where[] = { "vendor/composer", "../vendor/composer" };
+	struct hu_file f = { 0 };
+	json_t *doc = NULL, *map = NULL;
+	char *dir = NULL, *path = NULL;
+	int r = 0;
 
-	if (!n)
-		return -ENOMEM;
-	json_object_foreach(*map, k, v)
-	{
-		char *c = strdup(k);
-		if (!c || (normalize(c), json_object_set(n, c, v) < 0)) {
-			free(c);
-			json_decref(n);
-			return -ENOMEM;
+	for (size_t i = 0; i < 2 && !doc; i++) {
+		free(dir);
+		free(path);
+		hu_file_clear(&f);
+		dir = cms_path(root, where[i]);
+		path = dir ? cms_path(dir, "installed.json") : NULL;
+		if (!path) {
+			r = -ENOMEM;
+			goto out;
 		}
-		free(c);
+		if (cms_read(h, inv, path, CMS_MAX_INSTALLED, &f) < 0)
+			continue;
+		if (f.truncated) {
+			r = cms_inventory_skip(inv, path, "larger than %u bytes",
+					       CMS_MAX_INSTALLED);
+			break;
+		}
+		json_error_t je;
+		doc = json_loadb(f.data, f.len, JSON_REJECT_DUPLICATES, &je);
+		if (!doc) {
+			r = cms_inventory_skip(inv, path, "not JSON (line %d: %s)", je.line,
+					       je.text);
+			break;
+		}
 	}
-	json_decref(*map);
-	*map = n;
-	return 0;
+	json_t *pkgs = json_is_array(doc) ? doc : json_object_get(doc, "packages");
+	map = json_object();
+	if (r < 0 || !map) {
+		r = -ENOMEM;
+		goto out;
+	}
+	size_t i;
+	json_t *p;
+	json_array_foreach(pkgs, i, p)
+	{
+		const char *ip = json_string_value(json_object_get(p, "install-path"));
+		const char *name = json_string_value(json_object_get(p, "name"));
+		if (!ip || !name || ip[0] == '/')
+			continue;
+		/* install-path is relative to vendor/composer. */
+		char *abs = cms_path(dir, ip);
+		if (abs)
+			normalize(abs);
+		if (!abs || json_object_set(map, abs, p) < 0) {
+			free(abs);
+			r = -ENOMEM;
+			goto out;
+		}
+		free(abs);
+		if (strcmp(name, "drupal/core") == 0 && core_item &&
+		    (r = cms_item_set(core_item, "composer_version",
+				      json_string_value(json_object_get(p, "version")))) < 0)
+			goto out;
+	}
+	*ret = map;
+	map = NULL;
+out:
+	json_decref(map);
+	json_decref(doc);
+	hu_file_clear(&f);
+	free(dir);
+	free(path);
+	return r;
 }
 
 int cms_drupal_read(struct hu_host *h, const char *root, bool d7, struct cms_inventory *inv)
@@ -311,18 +300,15 @@ int cms_drupal_read(struct hu_host *h, const char *root, bool d7, struct cms_inv
 	r = core ? cms_item_set(core, "project", "drupal") : -ENOMEM;
 	if (r < 0)
 		goto out;
-	if (!d7) {
-		real_root = strdup(root);
-		if (!real_root || (normalize(real_root), 0)) {
-			r = -ENOMEM;
-			goto out;
-		}
-		r = read_composer(h, real_root, inv, &w.composer, core);
-		if (r >= 0 && w.composer)
-			r = normalize_keys(&w.composer);
-		if (r < 0)
-			goto out;
+	/* Extension paths are compared with Composer's install paths: both normalized. */
+	real_root = strdup(root);
+	if (!real_root) {
+		r = -ENOMEM;
+		goto out;
 	}
+	normalize(real_root);
+	if (!d7 && (r = read_composer(h, real_root, inv, &w.composer, core)) < 0)
+		goto out;
 	r = cms_inventory_install(inv, CMS_DRUPAL_CORE, version, root);
 	if (r >= 0) {
 		r = cms_inventory_add(inv, core);
@@ -331,7 +317,7 @@ int cms_drupal_read(struct hu_host *h, const char *root, bool d7, struct cms_inv
 	const char *const *roots = d7 ? roots7 : roots8;
 	size_t n_roots = d7 ? 2 : 4;
 	for (size_t i = 0; r >= 0 && i < n_roots; i++) {
-		char *dir = cms_path(real_root ? real_root : root, roots[i]);
+		char *dir = cms_path(real_root, roots[i]);
 		r = dir ? walk(&w, dir, EXT_DEPTH) : -ENOMEM;
 		free(dir);
 	}

@@ -91,12 +91,12 @@ static int read_config(struct hu_host *h, const char *root, struct cms_inventory
 	if (cms_php_define(f.data, f.len, "MULTISITE", &v) == 0)
 		c->multisite = truthy(v);
 	/* Relative values resolve against the PHP process's directory: unknowable. */
-	if (c->content_dir && c->content_dir[0] != '/')
-		free(c->content_dir), c->content_dir = NULL;
-	if (c->plugin_dir && c->plugin_dir[0] != '/')
-		free(c->plugin_dir), c->plugin_dir = NULL;
-	if (c->mu_dir && c->mu_dir[0] != '/')
-		free(c->mu_dir), c->mu_dir = NULL;
+	char **dirs[] = { &c->content_dir, &c->plugin_dir, &c->mu_dir };
+	for (size_t i = 0; i < 3; i++)
+		if (*dirs[i] && (*dirs[i])[0] != '/') {
+			free(*dirs[i]);
+			*dirs[i] = NULL;
+		}
 out:
 	free(v);
 	hu_file_clear(&f);

@@ -309,6 +309,42 @@ static int copy_findings(struct hu_findings *dst, const struct hu_findings *src)
 	return r;
 }
 
+/*
+ * An account of db.accounts, with its password read now (a file that cannot
+ * be read is db.no_credentials for the server), added to u.
+ */
+static int add_configured(const struct db_account *a, struct uses *u, struct hu_findings *server)
+{
+	struct db_account c = { .host = a->host ? strdup(a->host) : NULL,
+				.port = a->port,
+				.socket = a->socket ? strdup(a->socket) : NULL,
+				.user = strdup(a->user),
+				.source = strdup(a->source),
+				.tls_ca = a->tls_ca ? strdup(a->tls_ca) : NULL };
+	struct hu_err perr = HU_ERR_INIT;
+	int r = 0;
+
+	if (!c.user || !c.source || (a->host && !c.host) || (a->socket && !c.socket) ||
+	    (a->tls_ca && !c.tls_ca))
+		r = -ENOMEM;
+	else if (a->password_file && read_secret(a->password_file, &c.password, &perr) < 0) {
+		char *target = db_account_target(&c);
+		json_t *f =
+		    json_pack("{s:s,s:s}", "install", "config", "reason", hu_err_msg(&perr));
+		r = hu_findings_add(server, HU_UNKNOWN, "db.no_credentials", target, f,
+				    "db.accounts: %s", hu_err_msg(&perr));
+		free(target);
+		hu_err_clear(&perr);
+		db_account_clear(&c);
+		return r;
+	}
+	if (r < 0) {
+		db_account_clear(&c);
+		return r;
+	}
+	return uses_add(u, &c, SIZE_MAX);
+}
+
 static int db_run_server(void *state, const struct hu_check_ctx *ctx, struct hu_result *out,
 			 struct hu_err *err)
 {
@@ -323,33 +359,8 @@ static int db_run_server(void *state, const struct hu_check_ctx *ctx, struct hu_
 	r = site_findings_reset(&st->per_site, ctx->sites);
 	for (size_t i = 0; r >= 0 && i < ctx->sites->n; i++)
 		r = site_accounts(st, ctx, i, &u);
-	for (size_t i = 0; r >= 0 && i < st->n_accounts; i++) {
-		struct db_account a = st->accounts[i];
-		/* uses_add takes its argument: hand it a copy of the configured account. */
-		struct db_account c = { .host = a.host ? strdup(a.host) : NULL,
-					.port = a.port,
-					.socket = a.socket ? strdup(a.socket) : NULL,
-					.user = strdup(a.user),
-					.source = strdup(a.source),
-					.tls_ca = a.tls_ca ? strdup(a.tls_ca) : NULL };
-		r = !c.user || !c.source ? -ENOMEM : 0;
-		if (r >= 0 && a.password_file) {
-			struct hu_err perr = HU_ERR_INIT;
-			if (read_secret(a.password_file, &c.password, &perr) < 0) {
-				char *target = db_account_target(&c);
-				json_t *f = json_pack("{s:s,s:s}", "install", "config", "reason",
-						      hu_err_msg(&perr));
-				r = hu_findings_add(&out->findings, HU_UNKNOWN, "db.no_credentials",
-						    target, f, "db.accounts: %s",
-						    hu_err_msg(&perr));
-				free(target);
-				hu_err_clear(&perr);
-				db_account_clear(&c);
-				continue;
-			}
-		}
-		r = r < 0 ? (db_account_clear(&c), r) : uses_add(&u, &c, SIZE_MAX);
-	}
+	for (size_t i = 0; r >= 0 && i < st->n_accounts; i++)
+		r = add_configured(&st->accounts[i], &u, &out->findings);
 	if (r < 0 || u.n == 0)
 		goto out;
 	if (ctx->state_dir && asprintf(&state_path, "%s/db-counters.json", ctx->state_dir) > 0) {

@@ -116,7 +116,7 @@ static int read_config(struct hu_host *h, const char *path, char **ret, size_t *
 	return *ret ? 0 : -ENOMEM;
 }
 
-/* Set *dst from src (taking it); -EINVAL with *why when src could not be read. */
+/* r from a reader: 0 and -ENOMEM as they are, any other failure -EINVAL with *why = what. */
 static int need(int r, const char *what, const char **why)
 {
 	if (r == -ENOMEM)
@@ -143,11 +143,46 @@ static int finish(int r, struct db_account *a, const char *path, struct db_accou
 	return 0;
 }
 
+/* The names of user, password, database and host, and the reasons they fail. */
+struct php_names {
+	int (*get)(const char *text, size_t len, const char *name, char **ret);
+	const char *name[4];
+	const char *why[5]; /* one per name, then "the host is malformed" */
+};
+
+/*
+ * User (required), password, database and host (optional: absent means
+ * none, or localhost) through n->get; a value that is there but not a
+ * literal is -EINVAL with *why.
+ */
+static int php_creds(const struct php_names *n, const char *text, size_t len, struct db_account *a,
+		     const char **why)
+{
+	char **dst[3] = { &a->user, &a->password, &a->database };
+	char *host = NULL;
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < 4; i++) {
+		int g = n->get(text, len, n->name[i], i < 3 ? dst[i] : &host);
+		r = g == -ENOENT && i > 0 ? 0 : need(g, n->why[i], why);
+	}
+	if (r >= 0)
+		r = need(db_split_host(host ? host : "localhost", a), n->why[4], why);
+	free(host);
+	return r;
+}
+
 int db_creds_wordpress(struct hu_host *h, const char *root, struct db_account *ret,
 		       const char **ret_why)
 {
+	static const struct php_names names = {
+		cms_php_define,
+		{ "DB_USER", "DB_PASSWORD", "DB_NAME", "DB_HOST" },
+		{ "DB_USER is missing or not a literal", "DB_PASSWORD is not a literal",
+		  "DB_NAME is not a literal", "DB_HOST is not a literal", "DB_HOST is malformed" },
+	};
 	struct db_account a = { 0 };
-	char *path = NULL, *text = NULL, *host = NULL;
+	char *path = NULL, *text = NULL;
 	size_t len = 0;
 	int r;
 
@@ -156,25 +191,8 @@ int db_creds_wordpress(struct hu_host *h, const char *root, struct db_account *r
 		return r;
 	r = read_config(h, path, &text, &len);
 	if (r >= 0)
-		r = need(cms_php_define(text, len, "DB_USER", &a.user), "DB_USER is not a literal",
-			 ret_why);
-	if (r >= 0) {
-		int p = cms_php_define(text, len, "DB_PASSWORD", &a.password);
-		r = p == -ENOENT ? 0 : need(p, "DB_PASSWORD is not a literal", ret_why);
-	}
-	if (r >= 0) {
-		int d = cms_php_define(text, len, "DB_NAME", &a.database);
-		r = d == -ENOENT ? 0 : need(d, "DB_NAME is not a literal", ret_why);
-	}
-	if (r >= 0) {
-		int hr = cms_php_define(text, len, "DB_HOST", &host);
-		r = hr == -ENOENT ? 0 : need(hr, "DB_HOST is not a literal", ret_why);
-	}
-	if (r >= 0)
-		r = need(db_split_host(host ? host : "localhost", &a), "DB_HOST is malformed",
-			 ret_why);
+		r = php_creds(&names, text, len, &a, ret_why);
 	r = finish(r, &a, path, ret);
-	free(host);
 	free(text);
 	free(path);
 	return r;
@@ -258,8 +276,14 @@ out:
 int db_creds_joomla(struct hu_host *h, const char *root, struct db_account *ret,
 		    const char **ret_why)
 {
+	static const struct php_names names = {
+		cms_php_var,
+		{ "user", "password", "db", "host" },
+		{ "$user is missing or not a literal", "$password is not a literal",
+		  "$db is not a literal", "$host is not a literal", "$host is malformed" },
+	};
 	struct db_account a = { 0 };
-	char *path = cms_path(root, "configuration.php"), *text = NULL, *host = NULL, *type = NULL;
+	char *path = cms_path(root, "configuration.php"), *text = NULL, *type = NULL;
 	size_t len = 0;
 	int r;
 
@@ -272,23 +296,8 @@ int db_creds_joomla(struct hu_host *h, const char *root, struct db_account *ret,
 		r = -EINVAL;
 	}
 	if (r >= 0)
-		r = need(cms_php_var(text, len, "user", &a.user), "$user is not a literal",
-			 ret_why);
-	if (r >= 0) {
-		int p = cms_php_var(text, len, "password", &a.password);
-		r = p == -ENOENT ? 0 : need(p, "$password is not a literal", ret_why);
-	}
-	if (r >= 0)
-		cms_php_var(text, len, "db", &a.database);
-	if (r >= 0) {
-		int hr = cms_php_var(text, len, "host", &host);
-		r = hr == -ENOENT ? 0 : need(hr, "$host is not a literal", ret_why);
-	}
-	if (r >= 0)
-		r = need(db_split_host(host ? host : "localhost", &a), "$host is malformed",
-			 ret_why);
+		r = php_creds(&names, text, len, &a, ret_why);
 	r = finish(r, &a, path, ret);
-	free(host);
 	free(type);
 	free(text);
 	free(path);

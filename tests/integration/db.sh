@@ -143,6 +143,27 @@ assert_eq "true" "$(finding wp.test db.ok .facts.baseline)" "first run is the ba
 assert_eq "wordpress" "$(finding wp.test db.ok .facts.database)" "DB_NAME"
 test -s "$TMP/state/db-counters.json" || fail "no counters kept"
 
+note "db.accounts: a monitoring account reports to the server; credentials that cannot be known"
+printf '%s\n' "$PW_FILL" >"$TMP/filler.password"
+chmod 600 "$TMP/filler.password"
+mkdir -p "$TMP/www/wpenv/wp-includes"
+printf "<?php\n\$wp_version = '6.6.2';\n" >"$TMP/www/wpenv/wp-includes/version.php"
+printf "<?php\ndefine('DB_USER', getenv('DB_USER'));\n" >"$TMP/www/wpenv/wp-config.php"
+cat >"$TMP/agent2.yaml" <<YAML
+agent: {state_dir: $TMP/state2}
+discover: {nginx: false, apache: false}
+sites: [{name: wpenv.test, docroot: $TMP/www/wpenv}]
+db:
+  accounts:
+    - {socket: $SOCK, user: filler, password_file: $TMP/filler.password}
+    - {host: 127.0.0.1, port: $PORT, user: filler, password_file: $TMP/missing.password}
+YAML
+run_agent --config "$TMP/agent2.yaml" --only db --format json check
+printf '%s\n%s\n' "$OUT" "$ERR" >>"$ALL_OUTPUT"
+assert_eq "db.no_credentials,db.ok" "$(jqo '[.server.findings[].code] | sort | join(",")')" "server findings"
+assert_eq "filler@localhost:$SOCK" "$(jqo '.server.findings[] | select(.code == "db.ok") | .target')" "account target"
+assert_eq "db.no_credentials unknown" "$(jqo '.sites[0].findings[] | "\(.code) \(.status)"')" "an expression in wp-config.php"
+
 # Hold N connections of USER open (each a client sleeping), then wait until
 # the server has them. Over TCP, so that they belong to the account USER@'%'
 # the agent uses (limits and processlists are per account, user@host).
@@ -240,7 +261,7 @@ check
 
 note "no password in anything the agent wrote"
 cat "$TMP/state/db-counters.json" >>"$ALL_OUTPUT"
-for pw in "$PW_WP" "$PW_DR" "$PW_JO"; do
+for pw in "$PW_WP" "$PW_DR" "$PW_JO" "$PW_FILL"; do
 	! grep -qF -- "$pw" "$ALL_OUTPUT" || fail "a password appears in the agent's output"
 done
 echo "PASS"
