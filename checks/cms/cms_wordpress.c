@@ -42,7 +42,13 @@ int cms_wp_config_path(struct hu_host *h, const char *root, char **ret)
 	}
 	free(p);
 	/* wp-load.php: one level up, unless that directory is a WordPress too. */
-	char *parent = cms_path(root, "..");
+	/* dirname(ABSPATH), as wp-load.php takes it: the text before the last "/". */
+	size_t n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	while (n > 0 && root[n - 1] != '/')
+		n--;
+	char *parent = strndup(root, n > 1 ? n - 1 : 1);
 	if (!parent)
 		return -ENOMEM;
 	char *settings = cms_path(parent, "wp-settings.php");
@@ -70,7 +76,7 @@ static int read_config(struct hu_host *h, const char *root, struct cms_inventory
 		       struct wp_config *c)
 {
 	struct hu_file f = { 0 };
-	char *path = NULL, *v = NULL;
+	char *path = NULL, *v = NULL, *text = NULL;
 	int r;
 
 	r = cms_wp_config_path(h, root, &path);
@@ -81,14 +87,16 @@ static int read_config(struct hu_host *h, const char *root, struct cms_inventory
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;
 	c->found = true;
+	/* Comments blanked: a commented-out define() is not in force. */
+	text = cms_php_strip_comments(f.data, f.len);
 	/* Only literal paths can be known without running the file. */
-	if (cms_php_define(f.data, f.len, "WP_CONTENT_DIR", &c->content_dir) == -ENOMEM ||
-	    cms_php_define(f.data, f.len, "WP_PLUGIN_DIR", &c->plugin_dir) == -ENOMEM ||
-	    cms_php_define(f.data, f.len, "WPMU_PLUGIN_DIR", &c->mu_dir) == -ENOMEM) {
+	if (!text || cms_php_define(text, f.len, "WP_CONTENT_DIR", &c->content_dir) == -ENOMEM ||
+	    cms_php_define(text, f.len, "WP_PLUGIN_DIR", &c->plugin_dir) == -ENOMEM ||
+	    cms_php_define(text, f.len, "WPMU_PLUGIN_DIR", &c->mu_dir) == -ENOMEM) {
 		r = -ENOMEM;
 		goto out;
 	}
-	if (cms_php_define(f.data, f.len, "MULTISITE", &v) == 0)
+	if (cms_php_define(text, f.len, "MULTISITE", &v) == 0)
 		c->multisite = truthy(v);
 	/* Relative values resolve against the PHP process's directory: unknowable. */
 	char **dirs[] = { &c->content_dir, &c->plugin_dir, &c->mu_dir };
@@ -99,6 +107,7 @@ static int read_config(struct hu_host *h, const char *root, struct cms_inventory
 		}
 out:
 	free(v);
+	free(text);
 	hu_file_clear(&f);
 	return r;
 }

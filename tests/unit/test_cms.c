@@ -425,6 +425,32 @@ static void unreadable_fake(void **state)
 	hu_host_free(h);
 }
 
+static void wp_config_settings(void **state)
+{
+	struct hu_host *h = fake_host_new();
+	struct cms_inventory inv;
+	json_t *items;
+
+	(void)state;
+	/* wp-config.php one level up; a commented-out define is not read. */
+	fake_host_file(h, "/s/wp-config.php",
+		       "<?php\n// define('WP_CONTENT_DIR', '/wrong');\n"
+		       "define('MULTISITE', true);\ndefine( 'WP_CONTENT_DIR', '/c' );\n");
+	fake_host_file(h, "/s/pub/wp-includes/version.php", "<?php $wp_version = '6.6';");
+	fake_host_file(h, "/c/plugins/p/p.php", "<?php /* Plugin Name: P */");
+	fake_host_file(h, "/c/sunrise.php", "<?php /* Plugin Name: Sunrise */");
+	fake_host_file(h, "/c/db.php", "<?php // a drop-in without a header");
+	items = inventory_of(h, "/s/pub", 0, &inv);
+	assert_true(
+	    json_is_true(json_object_get(item(items, "wordpress-core", "wordpress"), "multisite")));
+	is(item(items, "wordpress-plugin", "p/p.php"), "path", "/c/plugins/p/p.php");
+	is(item(items, "wordpress-dropin", "sunrise.php"), "name", "Sunrise"); /* multisite only */
+	is(item(items, "wordpress-dropin", "db.php"), "name", "db.php");       /* name defaults */
+	assert_int_equal(json_array_size(items), 4);
+	cms_inventory_clear(&inv);
+	hu_host_free(h);
+}
+
 static void joomla_extensions(void **state)
 {
 	struct hu_host *h = fake_host_new();
@@ -514,6 +540,7 @@ int main(void)
 		cmocka_unit_test(hostile_local),
 		cmocka_unit_test(unreadable_fake),
 		cmocka_unit_test(joomla_extensions),
+		cmocka_unit_test(wp_config_settings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
