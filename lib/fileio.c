@@ -1,18 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "huolto/buf.h"
 #include "huolto/fileio.h"
+
+/* Whether one more byte can be read from fd. */
+static bool more(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n > 0;
+}
 
 int hu_read_local_prefix(const char *path, size_t max, struct hu_file *ret, int64_t *ret_mtime,
 			 struct hu_err *err)
 {
-	struct hu_buf b = HU_BUF_INIT(max);
-	bool truncated = false;
-	char chunk[16384];
+	bool truncated = false, sized;
+	size_t cap, len = 0;
+	char *data = NULL;
 	struct stat st;
 	int fd, r = 0;
 
@@ -32,10 +44,37 @@ int hu_read_local_prefix(const char *path, size_t max, struct hu_file *ret, int6
 		r = hu_err_set(err, -EINVAL, "%s: not a regular file", path);
 		goto out;
 	}
+	/*
+	 * The size fstat gave is read (one read(2) for a small file, no second
+	 * one to see the end); files that say 0, as those in /proc do, are read
+	 * to their end. Either way no more than max bytes are kept.
+	 */
+	sized = st.st_size > 0;
+	cap = sized ? ((uint64_t)st.st_size < max ? (size_t)st.st_size : max)
+		    : (max < 4096 ? max : 4096);
+	data = malloc(cap + 1);
+	if (!data) {
+		r = -ENOMEM;
+		goto out;
+	}
 	for (;;) {
-		/* At max, one more byte tells whether there is more. */
-		size_t want = b.len == max ? 1 : max - b.len;
-		ssize_t n = read(fd, chunk, want < sizeof(chunk) ? want : sizeof(chunk));
+		if (len == cap) {
+			if (len == max) {
+				truncated = (uint64_t)st.st_size > max || more(fd);
+				break;
+			}
+			if (sized)
+				break;
+			size_t grown = cap > max / 2 ? max : 2 * cap;
+			char *p = realloc(data, grown + 1);
+			if (!p) {
+				r = -ENOMEM;
+				goto out;
+			}
+			data = p;
+			cap = grown;
+		}
+		ssize_t n = read(fd, data + len, cap - len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -44,26 +83,18 @@ int hu_read_local_prefix(const char *path, size_t max, struct hu_file *ret, int6
 		}
 		if (n == 0)
 			break;
-		if (b.len == max) {
-			truncated = true;
-			break;
-		}
-		r = hu_buf_append(&b, chunk, (size_t)n);
-		if (r < 0)
-			goto out;
+		len += (size_t)n;
 	}
-	ret->len = b.len;
-	ret->data = hu_buf_steal(&b);
+	data[len] = '\0';
+	ret->data = data;
+	ret->len = len;
 	ret->truncated = truncated;
-	if (!ret->data) {
-		r = -ENOMEM;
-		goto out;
-	}
+	data = NULL;
 	if (ret_mtime)
 		*ret_mtime = (int64_t)st.st_mtim.tv_sec;
 out:
 	close(fd);
-	hu_buf_clear(&b);
+	free(data);
 	return r;
 }
 

@@ -13,9 +13,20 @@ int hu_host_read_file(struct hu_host *h, const char *path, size_t max, struct hu
 	return h->ops->read_file(h, path, max, ret, err);
 }
 
-int hu_host_list_dir(struct hu_host *h, const char *path, struct hu_strv *ret, struct hu_err *err)
+int hu_host_list_dir(struct hu_host *h, const char *path, struct hu_dir *ret, struct hu_err *err)
 {
 	return h->ops->list_dir(h, path, ret, err);
+}
+
+enum hu_file_type hu_host_entry_type(struct hu_host *h, const char *path, enum hu_file_type type)
+{
+	struct hu_stat st;
+
+	if (type != HU_FILE_SYMLINK && type != HU_FILE_UNKNOWN)
+		return type;
+	if (hu_host_stat(h, path, true, &st, NULL) < 0)
+		return HU_FILE_OTHER;
+	return st.type;
 }
 
 int hu_host_stat(struct hu_host *h, const char *path, bool follow, struct hu_stat *ret,
@@ -108,16 +119,17 @@ static int glob_walk(struct hu_host *h, const char *dir, const char *rest, size_
 	}
 
 	char *component = strndup(rest, clen);
-	struct hu_strv names = HU_STRV_INIT;
+	struct hu_dir names = HU_DIR_INIT;
 	if (!component)
 		return -ENOMEM;
 	if (hu_host_list_dir(h, dir, &names, NULL) < 0)
 		goto out; /* unreadable directories are skipped, as glob(3) does */
-	hu_strv_sort(&names);
+	hu_dir_sort(&names);
 	for (size_t i = 0; i < names.n && r >= 0; i++) {
-		if (fnmatch(component, names.v[i], FNM_PERIOD) != 0)
+		const char *name = names.v[i].name;
+		if (fnmatch(component, name, FNM_PERIOD) != 0)
 			continue;
-		char *p = path_join(dir, names.v[i], strlen(names.v[i]));
+		char *p = path_join(dir, name, strlen(name));
 		if (!p) {
 			r = -ENOMEM;
 			break;
@@ -126,7 +138,7 @@ static int glob_walk(struct hu_host *h, const char *dir, const char *rest, size_
 		free(p);
 	}
 out:
-	hu_strv_clear(&names);
+	hu_dir_clear(&names);
 	free(component);
 	return r;
 }

@@ -33,10 +33,28 @@ static int local_read_file(struct hu_host *h, const char *path, size_t max, stru
 	return hu_read_local_prefix(path, max, ret, NULL, err);
 }
 
-static int local_list_dir(struct hu_host *h, const char *path, struct hu_strv *ret,
+static enum hu_file_type dirent_type(unsigned char t)
+{
+	switch (t) {
+	case DT_REG:
+		return HU_FILE_REGULAR;
+	case DT_DIR:
+		return HU_FILE_DIR;
+	case DT_LNK:
+		return HU_FILE_SYMLINK;
+	case DT_SOCK:
+		return HU_FILE_SOCKET;
+	case DT_UNKNOWN:
+		return HU_FILE_UNKNOWN;
+	default:
+		return HU_FILE_OTHER;
+	}
+}
+
+static int local_list_dir(struct hu_host *h, const char *path, struct hu_dir *ret,
 			  struct hu_err *err)
 {
-	struct hu_strv names = HU_STRV_INIT;
+	struct hu_dir names = HU_DIR_INIT;
 	struct dirent *de;
 	DIR *d;
 	int r = 0;
@@ -60,16 +78,16 @@ static int local_list_dir(struct hu_host *h, const char *path, struct hu_strv *r
 				       LOCAL_MAX_DIR_ENTRIES);
 			break;
 		}
-		r = hu_strv_push(&names, de->d_name);
+		r = hu_dir_push(&names, de->d_name, dirent_type(de->d_type));
 		if (r < 0)
 			break;
 	}
 	closedir(d);
 	if (r < 0) {
-		hu_strv_clear(&names);
+		hu_dir_clear(&names);
 		return r;
 	}
-	hu_strv_clear(ret);
+	hu_dir_clear(ret);
 	*ret = names;
 	return 0;
 }

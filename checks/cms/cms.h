@@ -156,18 +156,25 @@ int cms_inventory_install(struct cms_inventory *inv, enum cms_kind kind, const c
 int cms_read(struct hu_host *h, struct cms_inventory *inv, const char *path, size_t max,
 	     struct hu_file *ret);
 /* List dir through h, sorted, counting it; failures other than -ENOENT noted. */
-int cms_list(struct hu_host *h, struct cms_inventory *inv, const char *dir, struct hu_strv *ret);
+int cms_list(struct hu_host *h, struct cms_inventory *inv, const char *dir, struct hu_dir *ret);
 /*
  * Call fn for each entry of dir (sorted; names starting with "." left out)
- * with the entry's name and full path. Stops at fn's first negative return.
- * Returns -ENOMEM or what fn returned; a directory that cannot be listed is
- * noted (see cms_list) and is not an error.
+ * with the entry's name, full path and the type the listing gave (see
+ * struct hu_dirent; cms_entry_is() follows it). Stops at fn's first negative
+ * return. Returns -ENOMEM or what fn returned; a directory that cannot be
+ * listed is noted (see cms_list) and is not an error.
  */
-typedef int (*cms_entry_fn)(void *ctx, const char *name, const char *path);
+typedef int (*cms_entry_fn)(void *ctx, const char *name, const char *path, enum hu_file_type type);
 int cms_each(struct hu_host *h, struct cms_inventory *inv, const char *dir, cms_entry_fn fn,
 	     void *ctx);
 /* "dir/name" (malloc'd; NULL on ENOMEM). */
 char *cms_path(const char *dir, const char *name);
+/*
+ * True when the entry at path, of the type its listing gave, is of type
+ * want once links are followed (a stat only when the listing did not tell).
+ */
+bool cms_entry_is(struct hu_host *h, const char *path, enum hu_file_type listed,
+		  enum hu_file_type want);
 /* True when path names a directory (following links). */
 bool cms_is_dir(struct hu_host *h, const char *path);
 /* True when path names a regular file (following links). */

@@ -141,26 +141,26 @@ out:
 
 static int walk(const struct ext_walk *w, const char *dir, unsigned depth)
 {
-	struct hu_strv names = HU_STRV_INIT;
+	struct hu_dir names = HU_DIR_INIT;
 	const char *suffix = w->d7 ? ".info" : ".info.yml";
 	int r = cms_list(w->h, w->inv, dir, &names);
 
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;
 	for (size_t i = 0; r >= 0 && i < names.n; i++) {
-		const char *n = names.v[i];
+		const char *n = names.v[i].name;
 		if (has_suffix(n, suffix)) {
 			r = extension(w, dir, n);
 		} else if (depth > 0 && entered(n) && !strchr(n, '.')) {
 			char *sub = cms_path(dir, n);
 			if (!sub)
 				r = -ENOMEM;
-			else if (cms_is_dir(w->h, sub))
+			else if (cms_entry_is(w->h, sub, names.v[i].type, HU_FILE_DIR))
 				r = walk(w, sub, depth - 1);
 			free(sub);
 		}
 	}
-	hu_strv_clear(&names);
+	hu_dir_clear(&names);
 	return r;
 }
 

@@ -100,9 +100,39 @@ struct walk {
 	struct cms_installs *out;
 };
 
+static int by_name(const void *key, const void *entry)
+{
+	return strcmp(key, ((const struct hu_dirent *)entry)->name);
+}
+
+/*
+ * Whether dir holds marker: when the listing of dir is known, only markers
+ * whose first component it holds are looked at (a stat each).
+ */
+static bool has_marker(struct walk *w, const char *dir, const struct hu_dir *names,
+		       const char *marker)
+{
+	struct hu_stat ms;
+	char first[64];
+	size_t n = strcspn(marker, "/");
+
+	if (names && n < sizeof(first)) {
+		memcpy(first, marker, n);
+		first[n] = '\0';
+		if (names->n == 0 ||
+		    !bsearch(first, names->v, names->n, sizeof(*names->v), by_name))
+			return false;
+	}
+	char *m = cms_path(dir, marker);
+	bool yes = m && hu_host_stat(w->h, m, true, &ms, NULL) == 0;
+	free(m);
+	return yes;
+}
+
 static int walk(struct walk *w, const char *dir, unsigned depth)
 {
-	struct hu_strv names = HU_STRV_INIT;
+	struct hu_dir names = HU_DIR_INIT;
+	bool listed = false;
 	struct hu_stat st;
 	int r;
 
@@ -112,34 +142,31 @@ static int walk(struct walk *w, const char *dir, unsigned depth)
 	r = seen_add(&w->seen, &st);
 	if (r != 0)
 		return r < 0 ? r : 0;
-	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++) {
-		char *m = cms_path(dir, markers[i].marker);
-		if (!m)
-			return -ENOMEM;
-		struct hu_stat ms;
-		r = hu_host_stat(w->h, m, true, &ms, NULL);
-		free(m);
-		if (r == 0) {
+	if (depth > 0) {
+		r = cms_list(w->h, w->inv, dir, &names);
+		if (r == -ENOMEM)
+			return r;
+		listed = r >= 0;
+	}
+	r = 0;
+	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++)
+		if (has_marker(w, dir, listed ? &names : NULL, markers[i].marker)) {
 			/* Joomla 3.8+ keeps a legacy version.php too: the first marker wins. */
 			r = push(w->out, markers[i].family, dir);
-			if (r < 0)
-				return r;
 			break;
 		}
-	}
-	if (depth == 0)
-		return 0;
-	r = cms_list(w->h, w->inv, dir, &names);
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;
 	for (size_t i = 0; i < names.n && r >= 0; i++) {
-		if (!entered(names.v[i]))
+		const struct hu_dirent *e = &names.v[i];
+		if (!entered(e->name))
 			continue;
-		char *sub = cms_path(dir, names.v[i]);
-		r = sub ? walk(w, sub, depth - 1) : -ENOMEM;
+		char *sub = cms_path(dir, e->name);
+		if (!sub)
+			r = -ENOMEM;
+		else if (cms_entry_is(w->h, sub, e->type, HU_FILE_DIR))
+			r = walk(w, sub, depth - 1);
 		free(sub);
 	}
-	hu_strv_clear(&names);
+	hu_dir_clear(&names);
 	return r;
 }
 

@@ -181,6 +181,12 @@ static bool is_type(struct hu_host *h, const char *path, enum hu_file_type t)
 	return hu_host_stat(h, path, true, &st, NULL) == 0 && st.type == t;
 }
 
+bool cms_entry_is(struct hu_host *h, const char *path, enum hu_file_type listed,
+		  enum hu_file_type want)
+{
+	return hu_host_entry_type(h, path, listed) == want;
+}
+
 bool cms_is_dir(struct hu_host *h, const char *path)
 {
 	return is_type(h, path, HU_FILE_DIR);
@@ -208,7 +214,7 @@ int cms_read(struct hu_host *h, struct cms_inventory *inv, const char *path, siz
 	return r;
 }
 
-int cms_list(struct hu_host *h, struct cms_inventory *inv, const char *dir, struct hu_strv *ret)
+int cms_list(struct hu_host *h, struct cms_inventory *inv, const char *dir, struct hu_dir *ret)
 {
 	int r;
 
@@ -229,25 +235,26 @@ int cms_list(struct hu_host *h, struct cms_inventory *inv, const char *dir, stru
 		}
 		return r;
 	}
-	hu_strv_sort(ret);
+	hu_dir_sort(ret);
 	return 0;
 }
 
 int cms_each(struct hu_host *h, struct cms_inventory *inv, const char *dir, cms_entry_fn fn,
 	     void *ctx)
 {
-	struct hu_strv names = HU_STRV_INIT;
+	struct hu_dir names = HU_DIR_INIT;
 	int r = cms_list(h, inv, dir, &names);
 
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;
 	for (size_t i = 0; r >= 0 && i < names.n; i++) {
-		if (names.v[i][0] == '.')
+		const struct hu_dirent *e = &names.v[i];
+		if (e->name[0] == '.')
 			continue;
-		char *path = cms_path(dir, names.v[i]);
-		r = path ? fn(ctx, names.v[i], path) : -ENOMEM;
+		char *path = cms_path(dir, e->name);
+		r = path ? fn(ctx, e->name, path, e->type) : -ENOMEM;
 		free(path);
 	}
-	hu_strv_clear(&names);
+	hu_dir_clear(&names);
 	return r < 0 ? r : 0;
 }

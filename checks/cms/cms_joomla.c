@@ -225,12 +225,14 @@ struct where {
 };
 
 /* A directory holding one extension and its manifest. */
-static int ext_dir_entry(void *ctx, const char *name, const char *path)
+static int ext_dir_entry(void *ctx, const char *name, const char *path, enum hu_file_type type)
 {
 	const struct where *w = ctx;
 	char *file = NULL, *mpath = NULL;
 	int r = 0;
 
+	if (!cms_entry_is(w->h, path, type, HU_FILE_DIR))
+		return 0;
 	if (strncmp(name, w->prefix, strlen(w->prefix)) != 0 || strlen(name) <= w->strip)
 		return 0;
 	if (w->fixed)
@@ -248,13 +250,14 @@ static int ext_dir_entry(void *ctx, const char *name, const char *path)
 }
 
 /* administrator/manifests/{packages,libraries,files}/<element>.xml */
-static int flat_entry(void *ctx, const char *name, const char *path)
+static int flat_entry(void *ctx, const char *name, const char *path, enum hu_file_type type)
 {
 	const struct where *w = ctx;
 	size_t l = strlen(name);
 	char *el;
 	int r;
 
+	(void)type; /* a manifest that is not a file is noted as unreadable */
 	if (l <= 4 || strcmp(name + l - 4, ".xml") != 0 || strcmp(name, "joomla.xml") == 0)
 		return 0;
 	el = strndup(name, l - 4);
@@ -264,11 +267,14 @@ static int flat_entry(void *ctx, const char *name, const char *path)
 }
 
 /* plugins/<folder>/<element>/<element>.xml */
-static int plugin_folder_entry(void *ctx, const char *name, const char *path)
+static int plugin_folder_entry(void *ctx, const char *name, const char *path,
+			       enum hu_file_type type)
 {
 	const struct where *w = ctx;
 
 	(void)name;
+	if (!cms_entry_is(w->h, path, type, HU_FILE_DIR))
+		return 0;
 	return cms_each(w->h, w->inv, path, ext_dir_entry, ctx);
 }
 

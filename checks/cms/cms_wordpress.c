@@ -192,7 +192,10 @@ static void headers_clear(char **v)
 	}
 }
 
-/* Read a file's headers. 1 when read, 0 when not (noted), negative on ENOMEM. */
+/*
+ * Read a file's headers. 1 when read, 0 when it cannot be (noted), -ENOENT
+ * when it is not there, -ENOMEM.
+ */
 static int read_headers(struct hu_host *h, struct cms_inventory *inv, const char *path,
 			const char *const *names, char **ret)
 {
@@ -200,7 +203,7 @@ static int read_headers(struct hu_host *h, struct cms_inventory *inv, const char
 	int r = cms_read(h, inv, path, CMS_MAX_HEADER, &f);
 
 	if (r < 0)
-		return r == -ENOMEM ? r : 0;
+		return r == -ENOMEM || r == -ENOENT ? r : 0;
 	r = cms_wp_headers(f.data, f.len, names, H_MAX, ret);
 	hu_file_clear(&f);
 	return r < 0 ? r : 1;
@@ -286,6 +289,7 @@ struct wp_walk {
 	struct cms_inventory *inv;
 	const char *prefix; /* plugin dir or theme folder being read, or NULL */
 	bool found;
+	bool multisite;
 };
 
 /* One candidate plugin file; key is its basename relative to the plugin dir. */
@@ -302,17 +306,17 @@ static int plugin_file(struct wp_walk *w, const char *path, const char *key)
 		w->found = true;
 	}
 	headers_clear(hv);
-	return r < 0 ? r : 0;
+	return r < 0 && r != -ENOENT ? r : 0;
 }
 
 /* A PHP file directly inside a plugin's directory. */
-static int plugin_dir_entry(void *ctx, const char *name, const char *path)
+static int plugin_dir_entry(void *ctx, const char *name, const char *path, enum hu_file_type type)
 {
 	struct wp_walk *w = ctx;
 	char *key;
 	int r;
 
-	if (!ends_with_php(name))
+	if (!ends_with_php(name) || type == HU_FILE_DIR)
 		return 0;
 	key = cms_path(w->prefix, name);
 	r = key ? plugin_file(w, path, key) : -ENOMEM;
@@ -321,12 +325,12 @@ static int plugin_dir_entry(void *ctx, const char *name, const char *path)
 }
 
 /* An entry of the plugin directory: a single-file plugin or a plugin's directory. */
-static int plugins_entry(void *ctx, const char *name, const char *path)
+static int plugins_entry(void *ctx, const char *name, const char *path, enum hu_file_type type)
 {
 	struct wp_walk *w = ctx;
 	int r;
 
-	if (!cms_is_dir(w->h, path))
+	if (!cms_entry_is(w->h, path, type, HU_FILE_DIR))
 		return ends_with_php(name) ? plugin_file(w, path, name) : 0;
 	struct wp_walk sub = { .h = w->h, .inv = w->inv, .prefix = name };
 	r = cms_each(w->h, w->inv, path, plugin_dir_entry, &sub);
@@ -336,15 +340,17 @@ static int plugins_entry(void *ctx, const char *name, const char *path)
 }
 
 /* Must-use plugins: top-level PHP files only; a tiny index.php is a placeholder. */
-static int mu_entry(void *ctx, const char *name, const char *path)
+static int mu_entry(void *ctx, const char *name, const char *path, enum hu_file_type type)
 {
 	struct wp_walk *w = ctx;
 	char *hv[H_MAX] = { NULL };
 	struct hu_stat st;
 	int r = 0;
 
-	if (!ends_with_php(name) || hu_host_stat(w->h, path, true, &st, NULL) < 0 ||
-	    st.type != HU_FILE_REGULAR || (strcmp(name, "index.php") == 0 && st.size <= 30))
+	if (!ends_with_php(name) || !cms_entry_is(w->h, path, type, HU_FILE_REGULAR))
+		return 0;
+	if (strcmp(name, "index.php") == 0 &&
+	    (hu_host_stat(w->h, path, true, &st, NULL) < 0 || st.size <= 30))
 		return 0;
 	r = read_headers(w->h, w->inv, path, plugin_headers, hv);
 	if (r == 1) {
@@ -354,40 +360,47 @@ static int mu_entry(void *ctx, const char *name, const char *path)
 		free(slug);
 	}
 	headers_clear(hv);
-	return r < 0 ? r : 0;
+	return r < 0 && r != -ENOENT ? r : 0;
 }
 
-static int read_dropins(struct hu_host *h, const char *content, bool multisite,
-			struct cms_inventory *inv)
+/* Whether WordPress's _get_dropins() knows name (the last four on multisite only). */
+static bool is_dropin(const char *name, bool multisite)
 {
-	static const char *const always[] = { "advanced-cache.php", "db.php",
-					      "db-error.php",       "install.php",
-					      "maintenance.php",    "object-cache.php",
-					      "php-error.php",      "fatal-error-handler.php" };
-	static const char *const network[] = { "sunrise.php", "blog-deleted.php",
-					       "blog-inactive.php", "blog-suspended.php" };
-	int r = 0;
+	static const char *const names[] = {
+		"advanced-cache.php", "db.php",
+		"db-error.php",       "install.php",
+		"maintenance.php",    "object-cache.php",
+		"php-error.php",      "fatal-error-handler.php",
+		"sunrise.php",        "blog-deleted.php",
+		"blog-inactive.php",  "blog-suspended.php",
+	};
 
-	for (size_t i = 0; r >= 0 && i < 12; i++) {
-		const char *n = i < 8 ? always[i] : network[i - 8];
-		char *hv[H_MAX] = { NULL };
-		if (i >= 8 && !multisite)
-			break;
-		char *path = cms_path(content, n);
-		if (!path)
-			return -ENOMEM;
-		if (cms_is_file(h, path)) {
-			r = read_headers(h, inv, path, plugin_headers, hv);
-			if (r == 1)
-				r = add_item(inv, CMS_WORDPRESS_DROPIN, n, n, n, path, hv);
-		}
-		headers_clear(hv);
-		free(path);
-	}
-	return r;
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return i < 8 || multisite;
+	return false;
 }
 
-/* A theme directory: 1 when it has style.css (and was read), 0 when not. */
+/* An entry of the content directory: a drop-in when its name is one. */
+static int dropin_entry(void *ctx, const char *name, const char *path, enum hu_file_type type)
+{
+	struct wp_walk *w = ctx;
+	char *hv[H_MAX] = { NULL };
+	int r;
+
+	if (!is_dropin(name, w->multisite) || !cms_entry_is(w->h, path, type, HU_FILE_REGULAR))
+		return 0;
+	r = read_headers(w->h, w->inv, path, plugin_headers, hv);
+	if (r == 1)
+		r = add_item(w->inv, CMS_WORDPRESS_DROPIN, name, name, name, path, hv);
+	headers_clear(hv);
+	return r < 0 && r != -ENOENT ? r : 0;
+}
+
+/*
+ * A theme directory: 1 when it has style.css (read, or noted as
+ * unreadable), 0 when not.
+ */
 static int theme(struct hu_host *h, struct cms_inventory *inv, const char *dir, const char *key)
 {
 	char *css = cms_path(dir, "style.css");
@@ -396,11 +409,11 @@ static int theme(struct hu_host *h, struct cms_inventory *inv, const char *dir, 
 
 	if (!css)
 		return -ENOMEM;
-	if (!cms_is_file(h, css)) {
+	r = read_headers(h, inv, css, theme_headers, hv);
+	if (r == -ENOENT) {
 		free(css);
 		return 0;
 	}
-	r = read_headers(h, inv, css, theme_headers, hv);
 	if (r == 1 && !hv[H_NAME])
 		r = cms_inventory_skip(inv, css,
 				       "no Theme Name header (WordPress lists it as broken)");
@@ -412,13 +425,13 @@ static int theme(struct hu_host *h, struct cms_inventory *inv, const char *dir, 
 }
 
 /* A theme in a folder of themes (w->prefix is the folder's name). */
-static int theme_folder_entry(void *ctx, const char *name, const char *path)
+static int theme_folder_entry(void *ctx, const char *name, const char *path, enum hu_file_type type)
 {
 	struct wp_walk *w = ctx;
 	char *key;
 	int r;
 
-	if (strcmp(name, "CVS") == 0 || !cms_is_dir(w->h, path))
+	if (strcmp(name, "CVS") == 0 || !cms_entry_is(w->h, path, type, HU_FILE_DIR))
 		return 0;
 	key = cms_path(w->prefix, name);
 	r = key ? theme(w->h, w->inv, path, key) : -ENOMEM;
@@ -427,12 +440,12 @@ static int theme_folder_entry(void *ctx, const char *name, const char *path)
 }
 
 /* A theme, or (without style.css) a folder of themes one level deep. */
-static int themes_entry(void *ctx, const char *name, const char *path)
+static int themes_entry(void *ctx, const char *name, const char *path, enum hu_file_type type)
 {
 	struct wp_walk *w = ctx;
 	int r;
 
-	if (strcmp(name, "CVS") == 0 || !cms_is_dir(w->h, path))
+	if (strcmp(name, "CVS") == 0 || !cms_entry_is(w->h, path, type, HU_FILE_DIR))
 		return 0;
 	r = theme(w->h, w->inv, path, name);
 	if (r != 0)
@@ -465,12 +478,12 @@ int cms_wordpress_read(struct hu_host *h, const char *root, struct cms_inventory
 		r = -ENOMEM;
 		goto out;
 	}
-	struct wp_walk w = { .h = h, .inv = inv };
+	struct wp_walk w = { .h = h, .inv = inv, .multisite = c.multisite };
 	r = cms_each(h, inv, plugins, plugins_entry, &w);
 	if (r >= 0)
 		r = cms_each(h, inv, mu, mu_entry, &w);
 	if (r >= 0)
-		r = read_dropins(h, content, c.multisite, inv);
+		r = cms_each(h, inv, content, dropin_entry, &w);
 	if (r >= 0)
 		r = cms_each(h, inv, themes, themes_entry, &w);
 out:

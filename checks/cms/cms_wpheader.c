@@ -34,11 +34,18 @@ static char *cleanup(const char *s, const char *e)
 	return e > s ? strndup(s, (size_t)(e - s)) : NULL;
 }
 
+/* The characters of the run a header name follows: space, tab, slash, star, hash, at. */
+static const bool lead[256] = {
+	[' '] = true, ['\t'] = true, ['/'] = true, ['*'] = true, ['#'] = true, ['@'] = true,
+};
+
 /*
- * Where a header name may start on the line [p, e): after the run of
- * the characters space, tab, slash, star, hash and at, or after "[ \t]*<?php" and such a run.
+ * Where a header name may start on the line [p, e): after the run of lead
+ * characters, or after "[ \t]*<?php" and such a run. For each start, ret_colon
+ * is the line's first colon after it (a name holds none), or NULL.
  */
-static size_t name_starts(const char *p, const char *e, const char *ret[2])
+static size_t name_starts(const char *p, const char *e, const char *ret[2],
+			  const char *ret_colon[2])
 {
 	size_t n = 0;
 	const char *q = p;
@@ -51,10 +58,13 @@ static size_t name_starts(const char *p, const char *e, const char *ret[2])
 		const char *s = from[i];
 		if (!s)
 			continue;
-		while (s < e && *s && strchr(" \t/*#@", *s))
+		while (s < e && lead[(unsigned char)*s])
 			s++;
-		if (s < e)
-			ret[n++] = s;
+		const char *colon = memchr(s, ':', (size_t)(e - s));
+		if (colon) {
+			ret[n] = s;
+			ret_colon[n++] = colon;
+		}
 	}
 	return n;
 }
@@ -63,32 +73,31 @@ int cms_wp_headers(const char *data, size_t len, const char *const *names, size_
 {
 	const char *end;
 	bool done[16] = { false };
-	size_t left = n;
+	size_t nl[16], left = n;
 
 	if (n > 16)
 		return -EINVAL;
 	if (len > CMS_MAX_HEADER)
 		len = CMS_MAX_HEADER;
 	end = data + len;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		ret[i] = NULL;
+		nl[i] = strlen(names[i]);
+	}
 	/* One pass over the lines; each name takes its first matching line. */
 	for (const char *p = data; p < end && left > 0;) {
-		const char *e = p, *starts[2];
+		const char *e = p, *starts[2], *colons[2];
 		while (e < end && *e != '\n' && *e != '\r')
 			e++;
-		size_t ns = name_starts(p, e, starts);
+		size_t ns = name_starts(p, e, starts, colons);
 		for (size_t i = 0; i < n && ns > 0; i++) {
-			size_t nl = strlen(names[i]);
 			const char *vs = NULL;
 			if (done[i])
 				continue;
 			for (size_t k = 0; k < ns && !vs; k++)
-				if ((starts[k][0] | 0x20) == (names[i][0] | 0x20) &&
-				    (size_t)(e - starts[k]) > nl &&
-				    strncasecmp(starts[k], names[i], nl) == 0 &&
-				    starts[k][nl] == ':')
-					vs = starts[k] + nl + 1;
+				if ((size_t)(colons[k] - starts[k]) == nl[i] &&
+				    strncasecmp(starts[k], names[i], nl[i]) == 0)
+					vs = colons[k] + 1;
 			if (!vs)
 				continue;
 			done[i] = true; /* the first match counts, whatever it holds */

@@ -163,17 +163,17 @@ static int add_binary(struct hu_host *h, struct php_inventory *inv, enum php_sap
 static int scan_dir(struct hu_host *h, struct php_inventory *inv, enum php_sapi sapi,
 		    const char *dir, const char *prefix)
 {
-	struct hu_strv names = HU_STRV_INIT;
+	struct hu_dir names = HU_DIR_INIT;
 	int r = 0;
 
 	if (hu_host_list_dir(h, dir, &names, NULL) < 0)
 		return 0; /* absent or unreadable: nothing there for us */
-	hu_strv_sort(&names);
+	hu_dir_sort(&names);
 	for (size_t i = 0; i < names.n; i++) {
 		bool versioned;
-		if (!versioned_name(names.v[i], prefix, &versioned))
+		if (!versioned_name(names.v[i].name, prefix, &versioned))
 			continue;
-		char *path = join(dir, names.v[i]);
+		char *path = join(dir, names.v[i].name);
 		if (!path) {
 			r = -ENOMEM;
 			break;
@@ -185,7 +185,7 @@ static int scan_dir(struct hu_host *h, struct php_inventory *inv, enum php_sapi 
 		if (r < 0)
 			break;
 	}
-	hu_strv_clear(&names);
+	hu_dir_clear(&names);
 	return r < 0 ? r : 0;
 }
 

@@ -24,6 +24,7 @@ enum hu_file_type {
 	HU_FILE_DIR,
 	HU_FILE_SYMLINK,
 	HU_FILE_SOCKET,
+	HU_FILE_UNKNOWN, /* a listing that does not say: stat to know */
 	_HU_FILE_TYPE_MAX,
 };
 
@@ -44,6 +45,28 @@ struct hu_file {
 	size_t len;
 	bool truncated; /* the file had more than max bytes; data holds the first max */
 };
+
+/* One entry of a directory listing. */
+struct hu_dirent {
+	char *name; /* owned */
+	/*
+	 * What the listing says, without following links: a link is
+	 * HU_FILE_SYMLINK, and HU_FILE_UNKNOWN when the listing does not tell.
+	 */
+	enum hu_file_type type;
+};
+
+/* A directory listing: owned entries, in no particular order until sorted. */
+struct hu_dir {
+	struct hu_dirent *v;
+	size_t n;
+	size_t cap;
+};
+
+#define HU_DIR_INIT        \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 struct hu_run_opts {
 	int timeout_ms;    /* the command is killed after this; 0 means 10 s */
@@ -69,8 +92,8 @@ struct hu_host_ops {
 
 	int (*read_file)(struct hu_host *h, const char *path, size_t max, struct hu_file *ret,
 			 struct hu_err *err);
-	/* Names in path, without "." and "..", in no particular order. */
-	int (*list_dir)(struct hu_host *h, const char *path, struct hu_strv *ret,
+	/* Entries of path, without "." and "..", in no particular order. */
+	int (*list_dir)(struct hu_host *h, const char *path, struct hu_dir *ret,
 			struct hu_err *err);
 	/* follow: stat the target of a symbolic link rather than the link. */
 	int (*stat)(struct hu_host *h, const char *path, bool follow, struct hu_stat *ret,
@@ -81,6 +104,7 @@ struct hu_host_ops {
 	void (*free)(struct hu_host *h);
 };
 
+/* The local host's ops may be called from several threads at once. */
 struct hu_host {
 	const struct hu_host_ops *ops;
 	void *data; /* the implementation's own */
@@ -93,12 +117,27 @@ struct hu_host {
  */
 int hu_host_read_file(struct hu_host *h, const char *path, size_t max, struct hu_file *ret,
 		      struct hu_err *err);
-int hu_host_list_dir(struct hu_host *h, const char *path, struct hu_strv *ret, struct hu_err *err);
+int hu_host_list_dir(struct hu_host *h, const char *path, struct hu_dir *ret, struct hu_err *err);
 int hu_host_stat(struct hu_host *h, const char *path, bool follow, struct hu_stat *ret,
 		 struct hu_err *err);
 int hu_host_run(struct hu_host *h, const char *const *argv, const struct hu_run_opts *opts,
 		struct hu_run_result *ret, struct hu_err *err);
 void hu_host_free(struct hu_host *h);
+
+/*
+ * The type of the entry at path that a listing said was type, following
+ * links: type itself unless it is HU_FILE_SYMLINK or HU_FILE_UNKNOWN, then
+ * what a stat of path says (HU_FILE_OTHER when it fails). No stat when the
+ * listing told.
+ */
+enum hu_file_type hu_host_entry_type(struct hu_host *h, const char *path, enum hu_file_type type);
+
+/* Append an entry (name copied). */
+int hu_dir_push(struct hu_dir *d, const char *name, enum hu_file_type type);
+/* Sort by name (strcmp). */
+void hu_dir_sort(struct hu_dir *d);
+/* Free every entry; d may be NULL. Leaves d empty. */
+void hu_dir_clear(struct hu_dir *d);
 
 /*
  * Expand a glob pattern (fnmatch(3) syntax in any path component) through

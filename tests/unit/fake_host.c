@@ -101,11 +101,12 @@ static int fh_read(struct hu_host *h, const char *path, size_t max, struct hu_fi
 	return ret->data ? 0 : -ENOMEM;
 }
 
-static int fh_list(struct hu_host *h, const char *path, struct hu_strv *ret, struct hu_err *err)
+/* Like a file system without d_type: every entry's type is HU_FILE_UNKNOWN. */
+static int fh_list(struct hu_host *h, const char *path, struct hu_dir *ret, struct hu_err *err)
 {
 	struct fake *f = F(h);
 	size_t n = strlen(path);
-	struct hu_strv names = HU_STRV_INIT;
+	struct hu_dir names = HU_DIR_INIT;
 
 	if (!is_dir(f, path))
 		return hu_err_set(err, find(f, path) ? -ENOTDIR : -ENOENT, "%s: cannot list", path);
@@ -116,11 +117,18 @@ static int fh_list(struct hu_host *h, const char *path, struct hu_strv *ret, str
 		if (strncmp(p, path, n) != 0 || p[n] != '/')
 			continue;
 		const char *rest = p + n + 1, *slash = strchr(rest, '/');
-		char *name = slash ? strndup(rest, (size_t)(slash - rest)) : strdup(rest);
-		hu_strv_push_unique(&names, name);
+		size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
+		bool dup = false;
+		for (size_t k = 0; k < names.n && !dup; k++)
+			dup = strlen(names.v[k].name) == len &&
+			      strncmp(names.v[k].name, rest, len) == 0;
+		if (dup)
+			continue;
+		char *name = strndup(rest, len);
+		hu_dir_push(&names, name, HU_FILE_UNKNOWN);
 		free(name);
 	}
-	hu_strv_clear(ret);
+	hu_dir_clear(ret);
 	*ret = names;
 	return 0;
 }

@@ -98,6 +98,30 @@ static void read_bounded(void **state)
 	assert_true(f.truncated);
 	hu_file_clear(&f);
 
+	/* Empty, and a file that says its size is 0 but has more (as /proc's do). */
+	snprintf(p, sizeof(p), "%s/empty", fx->dir);
+	write_file(fx->dir, "empty", "");
+	assert_int_equal(hu_host_read_file(fx->h, p, 10, &f, &err), 0);
+	assert_int_equal(f.len, 0);
+	assert_string_equal(f.data, "");
+	assert_false(f.truncated);
+	hu_file_clear(&f);
+	assert_int_equal(hu_host_read_file(fx->h, "/proc/self/status", 1 << 20, &f, &err), 0);
+	assert_true(f.len > 100);
+	assert_int_equal(strlen(f.data), f.len);
+	assert_non_null(strstr(f.data, "Name:"));
+	assert_false(f.truncated);
+	hu_file_clear(&f);
+	assert_int_equal(hu_host_read_file(fx->h, "/proc/self/status", 5, &f, &err), 0);
+	assert_int_equal(f.len, 5);
+	assert_true(f.truncated);
+	hu_file_clear(&f);
+	/* Larger than a first buffer of 4 KiB, unsized: grown as it is read. */
+	assert_int_equal(hu_host_read_file(fx->h, "/proc/self/maps", 1 << 20, &f, &err), 0);
+	assert_int_equal(strlen(f.data), f.len);
+	assert_true(f.len > 0 && f.data[f.len - 1] == '\n'); /* to the end */
+	hu_file_clear(&f);
+
 	snprintf(p, sizeof(p), "%s/fifo", fx->dir);
 	assert_int_equal(hu_host_read_file(fx->h, p, 10, &f, &err), -EINVAL);
 	assert_non_null(strstr(hu_err_msg(&err), "not a regular file"));
@@ -111,14 +135,26 @@ static void read_bounded(void **state)
 static void list_and_stat(void **state)
 {
 	struct fixture *fx = *state;
-	struct hu_strv names = HU_STRV_INIT;
+	struct hu_dir names = HU_DIR_INIT;
 	struct hu_stat st, lst;
 	char p[256];
 
 	snprintf(p, sizeof(p), "%s/conf.d", fx->dir);
 	assert_int_equal(hu_host_list_dir(fx->h, p, &names, NULL), 0);
 	assert_int_equal(names.n, 5);
-	hu_strv_clear(&names);
+	hu_dir_sort(&names);
+	for (size_t i = 0; i < names.n; i++) {
+		/* The listing's own type (links not followed), or the stat's. */
+		char q[512];
+		snprintf(q, sizeof(q), "%s/%s", p, names.v[i].name);
+		assert_int_equal(hu_host_stat(fx->h, q, false, &lst, NULL), 0);
+		if (names.v[i].type != HU_FILE_UNKNOWN)
+			assert_int_equal(names.v[i].type, lst.type);
+		assert_int_equal(hu_host_entry_type(fx->h, q, names.v[i].type),
+				 hu_host_stat(fx->h, q, true, &st, NULL) == 0 ? st.type
+									      : HU_FILE_OTHER);
+	}
+	hu_dir_clear(&names);
 	snprintf(p, sizeof(p), "%s/conf.d/link.conf", fx->dir);
 	assert_int_equal(hu_host_stat(fx->h, p, true, &st, NULL), 0);
 	assert_int_equal(st.type, HU_FILE_REGULAR);
