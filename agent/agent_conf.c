@@ -10,9 +10,11 @@
 #include "agent_conf.h"
 #include "huolto/check.h"
 
-#define DEFAULT_NGINX_ROOT  "/etc/nginx"
-#define DEFAULT_APACHE_ROOT "/etc/apache2"
-#define DEFAULT_STATE_DIR   "/var/lib/huolto"
+#define DEFAULT_NGINX_ROOT        "/etc/nginx"
+#define DEFAULT_APACHE_ROOT       "/etc/apache2"
+#define DEFAULT_STATE_DIR         "/var/lib/huolto"
+#define AGENT_MAX_WORKERS         64 /* agent.workers, at most */
+#define AGENT_DEFAULT_MAX_WORKERS 8  /* the default: a worker per processor, this many at most */
 
 void agent_conf_clear(struct agent_conf *c)
 {
@@ -177,7 +179,8 @@ static int parse_root(const struct hu_conf_node *n, const char *key, char **root
 static int parse_agent_section(struct agent_conf *c, const struct hu_conf_node *n,
 			       struct hu_err *err)
 {
-	static const char *const keys[] = { "name", "state_dir", NULL };
+	static const char *const keys[] = { "name", "state_dir", "workers", NULL };
+	int64_t workers = c->workers;
 	int r;
 
 	if (!n)
@@ -192,6 +195,9 @@ static int parse_agent_section(struct agent_conf *c, const struct hu_conf_node *
 	if (r >= 0 && c->state_dir[0] != '/')
 		r = hu_conf_error(hu_conf_get(n, "state_dir"), err, -EINVAL,
 				  "state_dir must be an absolute path");
+	if (r >= 0)
+		r = hu_conf_get_int(n, "workers", 1, AGENT_MAX_WORKERS, &workers, err);
+	c->workers = (unsigned)workers;
 	return r;
 }
 
@@ -267,6 +273,16 @@ static int parse_document(struct agent_conf *c, struct hu_err *err)
 	return hu_resolver_conf_parse(hu_conf_get(root, "resolver"), &c->resolver, err);
 }
 
+/* One worker per processor, at most AGENT_DEFAULT_MAX_WORKERS. */
+static unsigned default_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > AGENT_DEFAULT_MAX_WORKERS ? AGENT_DEFAULT_MAX_WORKERS : (unsigned)n;
+}
+
 int agent_conf_load(const char *path, bool required, struct agent_conf *ret, struct hu_err *err)
 {
 	struct agent_conf c = { 0 };
@@ -281,6 +297,7 @@ int agent_conf_load(const char *path, bool required, struct agent_conf *ret, str
 	host[sizeof(host) - 1] = '\0';
 	c.agent_name = strdup(host);
 	c.state_dir = strdup(DEFAULT_STATE_DIR);
+	c.workers = default_workers();
 	if (!c.nginx_root || !c.apache_root || !c.agent_name || !c.state_dir) {
 		r = -ENOMEM;
 		goto fail;

@@ -18,6 +18,7 @@ struct agent_conf {
 	struct hu_conf *yaml; /* NULL when running on defaults */
 	char *agent_name;
 	char *state_dir;       /* agent.state_dir: what the agent keeps between runs */
+	unsigned workers;      /* agent.workers: threads for checks that run sites at once */
 	struct hu_sites sites; /* explicit sites, merged with discovered ones */
 	char *nginx_root;      /* NULL: do not look at nginx */
 	char *apache_root;     /* NULL: do not look at Apache */

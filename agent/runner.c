@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,77 @@ static void check_failed(struct hu_findings *f, const char *check, const char *t
 			hu_strerror(code, buf, sizeof(buf)));
 }
 
+/* One check over every site, on a pool of threads when the check allows it. */
+struct site_pool {
+	const struct active_check *check;
+	const struct hu_check_ctx *ctx;
+	struct hu_report *rep;
+	struct progress *prog;
+	pthread_mutex_t lock; /* next, done and prog */
+	size_t next;          /* the next site to take */
+	size_t done;
+};
+
+static void run_site(struct site_pool *p, size_t s)
+{
+	const struct hu_check_ops *ops = p->check->ops;
+	const struct hu_site *site = p->rep->sites.v[s];
+	struct hu_result *out = &p->rep->site_results[s];
+	struct hu_err cerr = HU_ERR_INIT;
+	int cr = ops->run_site(p->check->state, p->ctx, site, out, &cerr);
+
+	if (cr < 0)
+		check_failed(&out->findings, ops->name, site->name, cr, &cerr);
+	hu_err_clear(&cerr);
+}
+
+static void *site_worker(void *arg)
+{
+	struct site_pool *p = arg;
+	size_t n = p->rep->sites.n;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t s = p->next < n ? p->next++ : n;
+		if (s < n)
+			progress_update(p->prog, "%s: %s (%zu/%zu)", p->check->ops->name,
+					p->rep->sites.v[s]->name, p->done + 1, n);
+		pthread_mutex_unlock(&p->lock);
+		if (s == n)
+			return NULL;
+		run_site(p, s);
+		pthread_mutex_lock(&p->lock);
+		p->done++;
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+/*
+ * Run check on every site: on up to workers threads (this one among them)
+ * when it runs sites at once, else one site after another. Each site's
+ * findings go to its own result, so the document is the same either way.
+ */
+static void run_sites(const struct active_check *check, const struct hu_check_ctx *ctx,
+		      struct hu_report *rep, struct progress *prog, unsigned workers)
+{
+	struct site_pool p = { .check = check, .ctx = ctx, .rep = rep, .prog = prog };
+	pthread_t tid[64];
+	size_t started = 0, want = 1;
+
+	if (check->ops->concurrent_sites && rep->sites.n > 1)
+		want = workers < rep->sites.n ? workers : rep->sites.n;
+	if (want > sizeof(tid) / sizeof(*tid))
+		want = sizeof(tid) / sizeof(*tid);
+	pthread_mutex_init(&p.lock, NULL);
+	/* A thread that cannot be started leaves its share to the others. */
+	while (started + 1 < want && pthread_create(&tid[started], NULL, site_worker, &p) == 0)
+		started++;
+	site_worker(&p);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+}
+
 /* Keep only the site named (any of its names) o->site. */
 static int select_site(struct hu_sites *sites, const char *name, struct hu_err *err)
 {
@@ -298,17 +370,8 @@ int agent_run(const struct agent_conf *conf, struct hu_host *host, const struct 
 		hu_result_clear(&server);
 		if (r < 0)
 			goto out;
-		for (size_t s = 0; ops->run_site && s < rep.sites.n; s++) {
-			const struct hu_site *site = rep.sites.v[s];
-			progress_update(&prog, "%s: %s (%zu/%zu)", ops->name, site->name, s + 1,
-					rep.sites.n);
-			int cr =
-			    ops->run_site(checks[i].state, &ctx, site, &rep.site_results[s], &cerr);
-			if (cr < 0)
-				check_failed(&rep.site_results[s].findings, ops->name, site->name,
-					     cr, &cerr);
-			hu_err_clear(&cerr);
-		}
+		if (ops->run_site)
+			run_sites(&checks[i], &ctx, &rep, &prog, conf->workers);
 	}
 	hu_findings_sort(&rep.server.findings);
 	for (size_t s = 0; s < rep.sites.n; s++)

@@ -72,6 +72,8 @@ median() {
 }
 "$AGENT" --config "$cfg" --only cms --format json check >/dev/null # warm the cache
 H=$(median "$AGENT" --config "$cfg" --only cms --format json check)
+sed 's/^agent: {state_dir: \([^}]*\)}/agent: {state_dir: \1, workers: 1}/' "$cfg" >"$T/agent1.yaml"
+H1=$(median "$AGENT" --config "$T/agent1.yaml" --only cms --format json check)
 # shellcheck disable=SC2086 # phpargs is a word list
 P=$(median php "$HERE/wp-inventory.php" $phpargs)
 F=$(median sh -c "find '$T/www' -maxdepth 6 \\( -path '*/wp-content/plugins/*.php' -o -name version.php \
@@ -85,7 +87,8 @@ row() { # NAME "wall user sys rss" BASE_WALL
 }
 hw=$(echo "$H" | cut -d' ' -f1)
 printf '\n%-34s %8s %8s %9s %9s\n' "tool (median of $RUNS)" "wall s" "cpu s" "rss KiB" "vs huolto"
-row "huolto-agent --only cms" "$H" "$hw"
+row "huolto-agent --only cms ($(nproc) cpu)" "$H" "$hw"
+row "huolto-agent, agent.workers: 1" "$H1" "$hw"
 row "php, WordPress's get_file_data()" "$P" "$hw"
 row "find + grep" "$F" "$hw"
 
@@ -103,4 +106,8 @@ if command -v strace >/dev/null 2>&1; then
 	printf '\nfiles opened under the trees: huolto %d (%d distinct: %s), PHP/WordPress %d (WordPress trees only)\n' \
 		"$hu_total" "$hu_unique" "$([ "$hu_total" -eq "$hu_unique" ] && echo "none twice" || echo "SOME TWICE")" "$php_total"
 	printf 'items inventoried by huolto: %d\n' "$items"
+	sc() { strace -f -c -o "$T/sc" "$@" >/dev/null 2>&1 || true; awk '$NF == "total" { print $(NF-2) }' "$T/sc"; }
+	# shellcheck disable=SC2086 # phpargs is a word list
+	printf 'system calls: huolto %d, PHP %d\n' "$(sc "$AGENT" --config "$cfg" --only cms --format json check)" \
+		"$(sc php "$HERE/wp-inventory.php" $phpargs)"
 fi

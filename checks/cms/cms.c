@@ -226,4 +226,5 @@ const struct hu_check_ops hu_check_cms = {
 	.init = cms_init,
 	.free = cms_free,
 	.run_site = cms_run_site,
+	.concurrent_sites = true,
 };

@@ -65,6 +65,12 @@ struct hu_check_ops {
 	/* Optional: once per site, after run_server. */
 	int (*run_site)(void *state, const struct hu_check_ctx *ctx, const struct hu_site *site,
 			struct hu_result *out, struct hu_err *err);
+	/*
+	 * run_site may run for several sites at once, on agent.workers threads:
+	 * it only reads state and ctx (ctx->host, not ctx->resolver), writes
+	 * only out, and keeps nothing between sites.
+	 */
+	bool concurrent_sites;
 };
 
 /* Every check, in run order; NULL-terminated. */

@@ -40,7 +40,7 @@ printf '/*\nTheme Name: Child\nTemplate: twentytwentythree\nVersion: 0.1\n*/' \
 cp -a /usr/share/wordpress/wp-content/themes/twentytwentythree "$WP/wp-content/themes/"
 
 cat >"$TMP/agent.yaml" <<EOF
-agent: {state_dir: $TMP/state}
+agent: {state_dir: $TMP/state, workers: 4}
 discover: {nginx: false, apache: false}
 sites:
   - {name: debian.test, docroot: /usr/share/wordpress}
@@ -77,6 +77,16 @@ assert_contains "$skipped" "plugins/empty-dir" "an empty plugin directory is ski
 note "the shared fixtures, one level down"
 assert_eq "drupal-core 10.3.6,drupal-core 7.101,joomla-core 2.5.5,joomla-core 3.6.5,joomla-core 5.2.3,wordpress-core 6.6.2" \
 	"$(jqo '[.sites[] | select(.name == "fixtures.test") | .inventory[] | select(.kind | endswith("-core")) | "\(.kind) \(.version)"] | sort | join(",")')" "cores"
+
+note "one worker: the same sites, findings and inventory as four"
+sed 's/workers: 4/workers: 1/' "$TMP/agent.yaml" >"$TMP/agent1.yaml"
+cp "$TMP/out" "$TMP/out4"
+run_agent --config "$TMP/agent1.yaml" --only cms --format json check
+# The sites' origins name the configuration file, which differs.
+jq -S '.sites | map(del(.origins))' "$TMP/out4" >"$TMP/sites4"
+jq -S '.sites | map(del(.origins))' "$TMP/out" >"$TMP/sites1"
+diff -u "$TMP/sites4" "$TMP/sites1" | head -40 >&2
+cmp -s "$TMP/sites4" "$TMP/sites1" || fail "workers: 1 and workers: 4 differ"
 
 note "no CMS, and a docroot that is not there"
 assert_eq "cms.none_found ok" "$(jqo '.sites[] | select(.name == "empty.test") | .findings[] | "\(.code) \(.status)"')" "empty.test"
