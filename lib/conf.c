@@ -498,6 +498,64 @@ int hu_duration_parse_ms(const char *s, int64_t *ret)
 	return -EINVAL;
 }
 
+int hu_size_parse(const char *s, int64_t *ret)
+{
+	static const struct {
+		const char *unit;
+		int64_t bytes;
+	} units[] = {
+		{ "", 1 },
+		{ "B", 1 },
+		{ "KiB", 1024 },
+		{ "MiB", 1024 * 1024 },
+		{ "GiB", 1024 * 1024 * 1024 },
+	};
+	char *end = NULL;
+	long long v;
+
+	if (!s || !(*s >= '0' && *s <= '9'))
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || v < 0)
+		return errno == ERANGE ? -ERANGE : -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].unit) == 0) {
+			if (v > INT64_MAX / units[i].bytes)
+				return -ERANGE;
+			*ret = v * units[i].bytes;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int hu_conf_size(const struct hu_conf_node *n, int64_t min, int64_t max, int64_t *ret,
+		 struct hu_err *err)
+{
+	int64_t v;
+
+	if (n->type != HU_CONF_SCALAR || hu_conf_is_null(n) ||
+	    hu_size_parse(n->value, &v) == -EINVAL)
+		return hu_conf_error(n, err, -EINVAL,
+				     "expected a size such as 512KiB, 8MiB or 1GiB, not %s%s%s",
+				     n->type == HU_CONF_SCALAR ? "\"" : "",
+				     n->type == HU_CONF_SCALAR ? n->value : type_name(n),
+				     n->type == HU_CONF_SCALAR ? "\"" : "");
+	if (hu_size_parse(n->value, &v) < 0 || v < min || v > max)
+		return hu_conf_error(n, err, -ERANGE,
+				     "size \"%s\" is out of range (%" PRId64 "..%" PRId64 " bytes)",
+				     n->value, min, max);
+	*ret = v;
+	return 0;
+}
+
+int hu_conf_get_size(const struct hu_conf_node *n, const char *key, int64_t min, int64_t max,
+		     int64_t *ret, struct hu_err *err)
+{
+	const struct hu_conf_node *v = hu_conf_get(n, key);
+	return v ? hu_conf_size(v, min, max, ret, err) : 0;
+}
+
 int hu_conf_duration_ms(const struct hu_conf_node *n, int64_t min_ms, int64_t max_ms, int64_t *ret,
 			struct hu_err *err)
 {

@@ -93,6 +93,9 @@ int hu_conf_int(const struct hu_conf_node *n, int64_t min, int64_t max, int64_t 
 /* "500ms", "30s", "5m", "6h", "7d", "2w" (one number and one unit) → milliseconds. */
 int hu_conf_duration_ms(const struct hu_conf_node *n, int64_t min_ms, int64_t max_ms, int64_t *ret,
 			struct hu_err *err);
+/* "8MiB", "512KiB", "1GiB", "100B" or a plain number of bytes → bytes. */
+int hu_conf_size(const struct hu_conf_node *n, int64_t min, int64_t max, int64_t *ret,
+		 struct hu_err *err);
 /* A sequence of strings (a single string is refused: say what you mean). */
 int hu_conf_string_list(const struct hu_conf_node *n, struct hu_strv *ret, struct hu_err *err);
 
@@ -107,10 +110,14 @@ int hu_conf_get_int(const struct hu_conf_node *n, const char *key, int64_t min, 
 		    int64_t *ret, struct hu_err *err);
 int hu_conf_get_duration_ms(const struct hu_conf_node *n, const char *key, int64_t min_ms,
 			    int64_t max_ms, int64_t *ret, struct hu_err *err);
+int hu_conf_get_size(const struct hu_conf_node *n, const char *key, int64_t min, int64_t max,
+		     int64_t *ret, struct hu_err *err);
 /* Replaces *ret's contents when key is present. */
 int hu_conf_get_string_list(const struct hu_conf_node *n, const char *key, struct hu_strv *ret,
 			    struct hu_err *err);
 
+/* Parse a size as hu_conf_size does (-EINVAL when malformed, -ERANGE when too big). */
+int hu_size_parse(const char *s, int64_t *ret);
 /* Parse a duration string as hu_conf_duration_ms does (-EINVAL when malformed). */
 int hu_duration_parse_ms(const char *s, int64_t *ret);
 

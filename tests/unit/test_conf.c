@@ -178,6 +178,45 @@ static void durations(void **state)
 	assert_int_equal(hu_duration_parse_ms("99999999999999999w", &v), -ERANGE);
 }
 
+static void sizes(void **state)
+{
+	struct hu_err err = HU_ERR_INIT;
+	struct hu_conf *c = NULL;
+	const char text[] = "a: 8MiB\nb: 512KiB\nc: 100\nd: 8MB\ne: 99999999999GiB\nf: [1]\n";
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(hu_size_parse("1GiB", &v), 0);
+	assert_int_equal(v, 1024LL * 1024 * 1024);
+	assert_int_equal(hu_size_parse("0B", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(hu_size_parse("1 MiB", &v), -EINVAL);
+	assert_int_equal(hu_size_parse("-1", &v), -EINVAL);
+	assert_int_equal(hu_conf_load_string("s.yaml", text, sizeof(text) - 1, &c, &err), 0);
+	assert_int_equal(hu_conf_get_size(c->root, "a", 0, INT64_MAX, &v, &err), 0);
+	assert_int_equal(v, 8 * 1024 * 1024);
+	assert_int_equal(hu_conf_get_size(c->root, "b", 0, INT64_MAX, &v, &err), 0);
+	assert_int_equal(v, 512 * 1024);
+	assert_int_equal(hu_conf_get_size(c->root, "c", 0, INT64_MAX, &v, &err), 0);
+	assert_int_equal(v, 100);
+	assert_int_equal(hu_conf_get_size(c->root, "c", 1024, INT64_MAX, &v, &err), -ERANGE);
+	assert_string_equal(
+	    hu_err_msg(&err),
+	    "s.yaml:3:4: size \"100\" is out of range (1024..9223372036854775807 bytes)");
+	hu_err_clear(&err);
+	assert_int_equal(hu_conf_get_size(c->root, "d", 0, INT64_MAX, &v, &err), -EINVAL);
+	assert_string_equal(
+	    hu_err_msg(&err),
+	    "s.yaml:4:4: expected a size such as 512KiB, 8MiB or 1GiB, not \"8MB\"");
+	hu_err_clear(&err);
+	assert_int_equal(hu_conf_get_size(c->root, "e", 0, INT64_MAX, &v, &err), -ERANGE);
+	hu_err_clear(&err);
+	assert_int_equal(hu_conf_get_size(c->root, "f", 0, INT64_MAX, &v, &err), -EINVAL);
+	hu_err_clear(&err);
+	assert_int_equal(hu_conf_get_size(c->root, "absent", 0, INT64_MAX, &v, &err), 0);
+	hu_conf_free(c);
+}
+
 static void files(void **state)
 {
 	struct hu_err err = HU_ERR_INIT;
@@ -201,7 +240,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(structure), cmocka_unit_test(refused),   cmocka_unit_test(keys),
-		cmocka_unit_test(typed),     cmocka_unit_test(durations), cmocka_unit_test(files),
+		cmocka_unit_test(typed),     cmocka_unit_test(durations), cmocka_unit_test(sizes),
+		cmocka_unit_test(files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
