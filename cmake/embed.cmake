@@ -1,13 +1,9 @@
-# Turn a file into a C array: cmake -DIN=file -DOUT=file.c -DNAME=symbol -DHEADER=hdr -P embed.cmake
+# cmake -DIN=file -DOUT=file.c -DNAME=symbol -P embed.cmake
+# Writes OUT defining `const char NAME[]` (IN's bytes and a NUL) and
+# `const size_t NAME_len` (without the NUL).
 file(READ "${IN}" hex HEX)
-string(LENGTH "${hex}" hexlen)
-math(EXPR len "${hexlen} / 2")
+string(LENGTH "${hex}" n)
+math(EXPR len "${n} / 2")
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){16})" "\\1\n\t" bytes "${bytes}")
-file(WRITE "${OUT}.tmp"
-  "/* Generated from ${IN} by cmake/embed.cmake; do not edit. */\n"
-  "#include <stddef.h>\n#include \"${HEADER}\"\n\n"
-  "const unsigned char ${NAME}[] = {\n\t${bytes}0x00\n};\n"
-  "const size_t ${NAME}_len = ${len};\n")
-file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
-file(REMOVE "${OUT}.tmp")
+string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" bytes "${bytes}")
+file(WRITE "${OUT}" "/* Generated from ${IN} by cmake/embed.cmake. */\n#include <stddef.h>\nconst char ${NAME}[] = {\n${bytes}0x00};\nconst size_t ${NAME}_len = ${len};\n")

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coll_conf.h"
+#include "huolto/conf.h"
+
+void coll_conf_clear(struct coll_conf *c)
+{
+	free(c->path);
+	free(c->listen);
+	free(c->tls_cert);
+	free(c->tls_key);
+	free(c->client_ca);
+	free(c->sqlite);
+	*c = (struct coll_conf){ 0 };
+}
+
+/* An absolute path at key of n (null allowed when nullable). */
+static int get_path(const struct hu_conf_node *n, const char *key, bool nullable, char **ret,
+		    struct hu_err *err)
+{
+	const struct hu_conf_node *v = hu_conf_get(n, key);
+
+	if (!v)
+		return 0;
+	if (nullable && hu_conf_is_null(v)) {
+		free(*ret);
+		*ret = NULL;
+		return 0;
+	}
+	int r = hu_conf_get_string(n, key, ret, err);
+	if (r >= 0 && (*ret)[0] != '/')
+		r = hu_conf_error(v, err, -EINVAL, "%s must be an absolute path", key);
+	return r;
+}
+
+static int section(const struct hu_conf_node *root, const char *name, const char *const *keys,
+		   const struct hu_conf_node **ret, struct hu_err *err)
+{
+	const struct hu_conf_node *n = hu_conf_get(root, name);
+	int r = 0;
+
+	*ret = NULL;
+	if (!n || hu_conf_is_null(n))
+		return 0;
+	r = hu_conf_expect_mapping(n, name, err);
+	if (r >= 0)
+		r = hu_conf_check_keys(n, keys, err);
+	if (r >= 0)
+		*ret = n;
+	return r;
+}
+
+static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu_err *err)
+{
+	static const char *const top[] = { "listen",    "tls",    "storage", "limits",
+					   "heartbeat", "alerts", NULL };
+	static const char *const tls_keys[] = { "cert", "key", "client_ca", NULL };
+	static const char *const storage_keys[] = { "sqlite", NULL };
+	static const char *const limits_keys[] = { "max_body", NULL };
+	static const char *const heartbeat_keys[] = { "grace", NULL };
+	const struct hu_conf_node *n;
+	int r;
+
+	r = hu_conf_expect_mapping(root, "the configuration", err);
+	if (r >= 0)
+		r = hu_conf_check_keys(root, top, err);
+	if (r >= 0)
+		r = hu_conf_get_string(root, "listen", &c->listen, err);
+	if (r >= 0 && (r = section(root, "tls", tls_keys, &n, err)) >= 0 && n) {
+		r = get_path(n, "cert", false, &c->tls_cert, err);
+		if (r >= 0)
+			r = get_path(n, "key", false, &c->tls_key, err);
+		if (r >= 0)
+			r = get_path(n, "client_ca", true, &c->client_ca, err);
+	}
+	if (r >= 0 && (r = section(root, "storage", storage_keys, &n, err)) >= 0 && n)
+		r = get_path(n, "sqlite", false, &c->sqlite, err);
+	if (r >= 0 && (r = section(root, "limits", limits_keys, &n, err)) >= 0 && n)
+		r = hu_conf_get_size(n, "max_body", 1024, 1024LL * 1024 * 1024, &c->max_body, err);
+	if (r >= 0 && (r = section(root, "heartbeat", heartbeat_keys, &n, err)) >= 0 && n)
+		r = hu_conf_get_duration_ms(n, "grace", 60000, 365LL * 86400000, &c->grace_ms, err);
+	if (r >= 0 && (n = hu_conf_get(root, "alerts")) && !hu_conf_is_null(n))
+		r = hu_conf_error(n, err, -ENOTSUP,
+				  "alerts: not built in this version of huolto-collector yet");
+	return r;
+}
+
+int coll_conf_load(const char *path, bool required, struct coll_conf *ret, struct hu_err *err)
+{
+	struct coll_conf c = { .max_body = 8LL * 1024 * 1024, .grace_ms = 26LL * 3600000 };
+	struct hu_conf *yaml = NULL;
+	int r;
+
+	c.listen = strdup("127.0.0.1:8443");
+	c.sqlite = strdup(COLL_DEFAULT_DB);
+	if (!c.listen || !c.sqlite) {
+		coll_conf_clear(&c);
+		return -ENOMEM;
+	}
+	r = hu_conf_load_file(path, &yaml, err);
+	if (r == -ENOENT && !required) {
+		hu_err_clear(err);
+		*ret = c;
+		return 0;
+	}
+	if (r >= 0 && yaml->root)
+		r = parse(&c, yaml->root, err);
+	if (r >= 0 && !(c.path = strdup(path)))
+		r = -ENOMEM;
+	hu_conf_free(yaml);
+	if (r < 0) {
+		coll_conf_clear(&c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}

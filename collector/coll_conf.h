@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* The collector's configuration (YAML), validated like the agent's. */
+#ifndef HUOLTO_COLLECTOR_CONF_H
+#define HUOLTO_COLLECTOR_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "huolto/err.h"
+
+#define COLL_DEFAULT_CONFIG "/etc/huolto/collector.yaml"
+#define COLL_DEFAULT_DB     "/var/lib/huolto/collector.db"
+
+struct coll_conf {
+	char *path;       /* the file read; NULL on defaults */
+	char *listen;     /* "127.0.0.1:8443" */
+	char *tls_cert;   /* tls.cert */
+	char *tls_key;    /* tls.key */
+	char *client_ca;  /* tls.client_ca, or NULL */
+	char *sqlite;     /* storage.sqlite */
+	int64_t max_body; /* limits.max_body, bytes */
+	int64_t grace_ms; /* heartbeat.grace */
+};
+
+/* Read path; when it does not exist and required is false, the defaults. */
+int coll_conf_load(const char *path, bool required, struct coll_conf *ret, struct hu_err *err);
+void coll_conf_clear(struct coll_conf *c);
+
+#endif

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <string.h>
+
+#include "huolto/buf.h"
+#include "ingest.h"
+
+/* The first few schema problems, "path: problem; ...". */
+struct problems {
+	struct hu_buf text;
+};
+
+static void note(void *ctx, const char *path, const char *problem)
+{
+	struct problems *p = ctx;
+
+	hu_buf_printf(&p->text, "%s%s: %s", p->text.len ? "; " : "", path, problem);
+}
+
+/* A version 4 UUID as the agent makes them, in any case. */
+static bool uuid_like(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]) || !s[i])
+			return false;
+	}
+	return true;
+}
+
+static int validate(const struct hu_schema *schema, json_t *doc, struct hu_err *err)
+{
+	struct problems p = { .text = HU_BUF_INIT(2048) };
+	long n = hu_schema_check(schema, doc, 0, 5, note, &p, NULL);
+	int r = 0;
+
+	if (n < 0)
+		r = (int)n;
+	else if (n > 0)
+		r = hu_err_set(err, -EBADMSG, "%s%s", p.text.data ? p.text.data : "invalid",
+			       n > 5 ? " (and more)" : "");
+	hu_buf_clear(&p.text);
+	if (r < 0)
+		return r;
+	json_int_t v = json_integer_value(json_object_get(doc, "schema"));
+	if (v != 1)
+		return hu_err_set(err, -EBADMSG,
+				  "schema: version %lld is not one this collector reads (1)",
+				  (long long)v);
+	if (!uuid_like(json_string_value(json_object_get(doc, "id"))))
+		return hu_err_set(err, -EBADMSG, "id: not a UUID");
+	if (!json_string_length(json_object_get(json_object_get(doc, "agent"), "name")))
+		return hu_err_set(err, -EBADMSG, "agent.name: empty");
+	return 0;
+}
+
+int ingest(struct store *s, const struct hu_schema *schema, const char *text, size_t len,
+	   const char *agent, time_t now, struct ingest_result *ret, struct hu_err *err)
+{
+	json_error_t je;
+	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	int r;
+
+	if (!doc)
+		return hu_err_set(err, -EBADMSG, "not JSON: line %d, column %d: %s", je.line,
+				  je.column, je.text);
+	r = validate(schema, doc, err);
+	const char *name =
+	    json_string_value(json_object_get(json_object_get(doc, "agent"), "name"));
+	if (r >= 0 && agent && strcmp(agent, name) != 0)
+		r = hu_err_set(err, -EPERM,
+			       "agent.name: \"%s\", but the credential is agent \"%s\"'s", name,
+			       agent);
+	if (r >= 0) {
+		struct store_doc d = {
+			.id = json_string_value(json_object_get(doc, "id")),
+			.agent = name,
+			.text = text,
+			.len = len,
+			.doc = doc,
+			.received_at = now,
+		};
+		bool dup = false;
+		r = s->ops->document_put(s, &d, &dup, err);
+		if (r >= 0) {
+			snprintf(ret->id, sizeof(ret->id), "%s", d.id);
+			ret->duplicate = dup;
+		}
+	}
+	json_decref(doc);
+	return r;
+}

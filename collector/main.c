@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * huolto-collector: keeps every agent's report documents, and who may send them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "coll_conf.h"
+#include "huolto/config.h"
+#include "huolto/fileio.h"
+#include "huolto/schema.h"
+#include "ingest.h"
+#include "store.h"
+#include "token.h"
+
+#define EXIT_USAGE 2
+#define EXIT_FAIL  1
+
+extern const char coll_report_schema[];
+extern const size_t coll_report_schema_len;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: huolto-collector COMMAND [OPTIONS]\n"
+		"\n"
+		"Keeps the report documents of every huolto-agent.\n"
+		"\n"
+		"Commands:\n"
+		"  agent add NAME        make a token for agent NAME; printed once, only its\n"
+		"                        hash is kept\n"
+		"  agent list            agents with their document count and last report\n"
+		"  agent revoke NAME     revoke NAME's token\n"
+		"  operator add NAME     make a token for reading the API; printed once\n"
+		"  operator list\n"
+		"  operator revoke NAME\n"
+		"  ingest FILE...        store report documents from files (validated as\n"
+		"                        over HTTPS; - reads standard input)\n"
+		"\n"
+		"Options:\n"
+		"  -c, --config PATH     configuration file (default %s;\n"
+		"                        when that file is absent: defaults)\n"
+		"  -f, --format FORMAT   list: text or json\n"
+		"  -h, --help            this help\n"
+		"  -V, --version         the version\n"
+		"\n"
+		"Exit status: 0 done, 1 failed (ingest: some document refused), 2 usage or\n"
+		"configuration error. See docs/collector.md.\n",
+		COLL_DEFAULT_CONFIG);
+}
+
+struct cli {
+	const char *config;
+	const char *format;
+	char **args;
+	int n_args;
+};
+
+/* -1 to go on, or an exit status. */
+static int parse_cli(int argc, char **argv, struct cli *c)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	/* Options anywhere: GNU getopt permutes the arguments. */
+	while ((opt = getopt_long(argc, argv, "c:f:hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			c->config = optarg;
+			break;
+		case 'f':
+			c->format = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("huolto-collector %s\n", HUOLTO_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'huolto-collector --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (c->format && strcmp(c->format, "text") != 0 && strcmp(c->format, "json") != 0) {
+		fprintf(stderr, "huolto-collector: --format: expected text or json, not \"%s\"\n",
+			c->format);
+		return EXIT_USAGE;
+	}
+	c->args = argv + optind;
+	c->n_args = argc - optind;
+	if (c->n_args == 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int open_store(const struct cli *c, struct coll_conf *conf, struct store **ret)
+{
+	struct hu_err err = HU_ERR_INIT;
+	const char *path = c->config ? c->config : COLL_DEFAULT_CONFIG;
+	int r = coll_conf_load(path, c->config != NULL, conf, &err);
+
+	if (r < 0) {
+		fprintf(stderr, "huolto-collector: %s\n", hu_err_msg(&err));
+		hu_err_clear(&err);
+		return EXIT_USAGE;
+	}
+	r = store_sqlite_open(conf->sqlite, ret, &err);
+	if (r < 0) {
+		fprintf(stderr, "huolto-collector: %s\n", hu_err_msg(&err));
+		hu_err_clear(&err);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Names are what the documents carry as agent.name: printable, no spaces, at most 253. */
+static bool good_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_",
+			    s[i]))
+			return false;
+	return true;
+}
+
+static void print_time(const json_t *v)
+{
+	char buf[32];
+	time_t t = (time_t)json_integer_value(v);
+	struct tm tm;
+
+	if (!json_is_integer(v) || !gmtime_r(&t, &tm)) {
+		printf("%-21s", "-");
+		return;
+	}
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("%-21s", buf);
+}
+
+static int list(struct store *s, enum store_role role, const char *format)
+{
+	struct hu_err err = HU_ERR_INIT;
+	json_t *rows = NULL;
+	size_t i;
+	json_t *o;
+
+	if (s->ops->principal_list(s, role, &rows, &err) < 0) {
+		fprintf(stderr, "huolto-collector: %s\n", hu_err_msg(&err));
+		hu_err_clear(&err);
+		return EXIT_FAIL;
+	}
+	if (format && strcmp(format, "json") == 0) {
+		json_dumpf(rows, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(rows);
+		return 0;
+	}
+	printf("%-24s %-21s %-21s", "NAME", "CREATED", "REVOKED");
+	if (role == STORE_AGENT)
+		printf(" %9s %s", "DOCUMENTS", "LAST REPORT");
+	putchar('\n');
+	json_array_foreach(rows, i, o)
+	{
+		printf("%-24s ", json_string_value(json_object_get(o, "name")));
+		print_time(json_object_get(o, "created_at"));
+		putchar(' ');
+		print_time(json_object_get(o, "revoked_at"));
+		if (role == STORE_AGENT) {
+			printf(" %9lld ",
+			       (long long)json_integer_value(json_object_get(o, "documents")));
+			print_time(json_object_get(o, "last_report"));
+		}
+		putchar('\n');
+	}
+	json_decref(rows);
+	return 0;
+}
+
+static int cmd_principal(const struct cli *c, enum store_role role)
+{
+	const char *what = role == STORE_AGENT ? "agent" : "operator";
+	const char *verb = c->n_args > 1 ? c->args[1] : "";
+	struct hu_err err = HU_ERR_INIT;
+	struct coll_conf conf = { 0 };
+	struct store *s = NULL;
+	char ebuf[128];
+	int status, r = 0;
+
+	if (strcmp(verb, "list") == 0                                 ? c->n_args != 2
+	    : strcmp(verb, "add") == 0 || strcmp(verb, "revoke") == 0 ? c->n_args != 3
+								      : true) {
+		fprintf(stderr, "huolto-collector: usage: %s add NAME | list | revoke NAME\n",
+			what);
+		return EXIT_USAGE;
+	}
+	if (c->n_args == 3 && !good_name(c->args[2])) {
+		fprintf(stderr,
+			"huolto-collector: %s name \"%s\": use letters, digits, '.', '-' and '_' "
+			"(as in agent.name)\n",
+			what, c->args[2]);
+		return EXIT_USAGE;
+	}
+	status = open_store(c, &conf, &s);
+	if (status)
+		goto out;
+	if (strcmp(verb, "list") == 0) {
+		status = list(s, role, c->format);
+	} else if (strcmp(verb, "revoke") == 0) {
+		r = s->ops->principal_revoke(s, role, c->args[2], time(NULL), &err);
+		if (r >= 0)
+			printf("revoked %s %s\n", what, c->args[2]);
+	} else {
+		char token[TOKEN_LEN + 1], hash[SHA256_HEX];
+		r = token_new(token);
+		if (r >= 0)
+			r = token_hash(token, strlen(token), hash);
+		if (r >= 0)
+			r = s->ops->principal_add(s, role, c->args[2], hash, time(NULL), &err);
+		if (r >= 0) {
+			/* The only time the token is shown: the store keeps its hash. */
+			printf("%s\n", token);
+			fprintf(stderr,
+				"huolto-collector: %s %s added; its token is printed above, once: "
+				"keep it in the %s's token_file\n",
+				what, c->args[2], what);
+		}
+		explicit_bzero(token, sizeof(token));
+	}
+	if (r < 0) {
+		fprintf(stderr, "huolto-collector: %s\n",
+			hu_err_msg(&err)[0] ? hu_err_msg(&err)
+					    : hu_strerror(r, ebuf, sizeof(ebuf)));
+		status = EXIT_FAIL;
+	}
+out:
+	hu_err_clear(&err);
+	store_close(s);
+	coll_conf_clear(&conf);
+	return status;
+}
+
+/* Read a whole file or standard input, at most max bytes. */
+static int slurp(const char *path, size_t max, char **ret, size_t *ret_len, struct hu_err *err)
+{
+	if (strcmp(path, "-") != 0)
+		return hu_read_local_file(path, max, ret, ret_len, NULL, err);
+	size_t cap = 65536, len = 0;
+	char *b = malloc(cap + 1);
+	while (b) {
+		size_t n = fread(b + len, 1, cap - len, stdin);
+		len += n;
+		if (n == 0)
+			break;
+		if (len == cap) {
+			if (cap >= max)
+				break;
+			char *p = realloc(b, 2 * cap + 1);
+			if (!p) {
+				free(b);
+				return -ENOMEM;
+			}
+			b = p;
+			cap *= 2;
+		}
+	}
+	if (!b)
+		return -ENOMEM;
+	if (len > max || (len == cap && !feof(stdin))) {
+		free(b);
+		return hu_err_set(err, -EFBIG, "standard input: larger than %zu bytes", max);
+	}
+	b[len] = '\0';
+	*ret = b;
+	*ret_len = len;
+	return 0;
+}
+
+static int cmd_ingest(const struct cli *c)
+{
+	struct coll_conf conf = { 0 };
+	struct hu_schema *schema = NULL;
+	struct hu_err err = HU_ERR_INIT;
+	struct store *s = NULL;
+	int status, refused = 0;
+
+	if (c->n_args < 2) {
+		fprintf(stderr, "huolto-collector: usage: ingest FILE...\n");
+		return EXIT_USAGE;
+	}
+	status = open_store(c, &conf, &s);
+	if (status)
+		goto out;
+	if (hu_schema_parse("docs/report-schema.md", coll_report_schema, coll_report_schema_len,
+			    &schema, &err) < 0) {
+		fprintf(stderr, "huolto-collector: %s\n", hu_err_msg(&err));
+		status = EXIT_FAIL;
+		goto out;
+	}
+	for (int i = 1; i < c->n_args; i++) {
+		const char *path = c->args[i];
+		struct ingest_result res = { 0 };
+		char ebuf[128];
+		char *text = NULL;
+		size_t len = 0;
+		int r = slurp(path, (size_t)conf.max_body, &text, &len, &err);
+		if (r >= 0)
+			r = ingest(s, schema, text, len, NULL, time(NULL), &res, &err);
+		free(text);
+		if (r < 0) {
+			fprintf(stderr, "huolto-collector: %s: %s\n", path,
+				hu_err_msg(&err)[0] ? hu_err_msg(&err)
+						    : hu_strerror(r, ebuf, sizeof(ebuf)));
+			hu_err_clear(&err);
+			refused++;
+			continue;
+		}
+		printf("%s: %s %s\n", path, res.id, res.duplicate ? "duplicate" : "stored");
+	}
+	status = refused ? EXIT_FAIL : 0;
+out:
+	hu_err_clear(&err);
+	hu_schema_free(schema);
+	store_close(s);
+	coll_conf_clear(&conf);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { 0 };
+	int status = parse_cli(argc, argv, &c);
+
+	if (status >= 0)
+		return status;
+	const char *cmd = c.args[0];
+	if (strcmp(cmd, "agent") == 0)
+		return cmd_principal(&c, STORE_AGENT);
+	if (strcmp(cmd, "operator") == 0)
+		return cmd_principal(&c, STORE_OPERATOR);
+	if (strcmp(cmd, "ingest") == 0)
+		return cmd_ingest(&c);
+	fprintf(stderr, "huolto-collector: unknown command \"%s\"; try --help\n", cmd);
+	return EXIT_USAGE;
+}

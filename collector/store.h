@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The collector's storage, behind one interface: SQLite now (store_sqlite.c),
+ * a MariaDB backend for several collectors later. Every call is one
+ * transaction; a document is committed before document_put returns.
+ */
+#ifndef HUOLTO_COLLECTOR_STORE_H
+#define HUOLTO_COLLECTOR_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "huolto/err.h"
+
+/* Who holds a credential. */
+enum store_role {
+	STORE_AGENT,
+	STORE_OPERATOR,
+};
+
+/* A validated report document to store. */
+struct store_doc {
+	const char *id;    /* the document's id */
+	const char *agent; /* agent.name */
+	const char *text;  /* the whole document, as received */
+	size_t len;
+	json_t *doc; /* parsed; sites, findings and inventory are read from it */
+	time_t received_at;
+};
+
+struct store;
+
+struct store_ops {
+	const char *name;
+	/* Add a credential holder with the SHA-256 (hex) of its token; -EEXIST when the name is
+	 * taken. */
+	int (*principal_add)(struct store *s, enum store_role role, const char *name,
+			     const char *token_sha256, time_t now, struct hu_err *err);
+	/* Revoke every token of name; -ENOENT when there is no such holder. */
+	int (*principal_revoke)(struct store *s, enum store_role role, const char *name, time_t now,
+				struct hu_err *err);
+	/* The holder of an unrevoked token with this hash: 0 and *ret_name (owned), or -ENOENT. */
+	int (*principal_find)(struct store *s, enum store_role role, const char *token_sha256,
+			      char **ret_name, struct hu_err *err);
+	/*
+	 * Agents: [{name, created_at, revoked_at, documents, last_report}], by name.
+	 * Operators: [{name, created_at, revoked_at}].
+	 */
+	int (*principal_list)(struct store *s, enum store_role role, json_t **ret,
+			      struct hu_err *err);
+	/* Store d; *ret_duplicate when its id was stored before (nothing changes then). */
+	int (*document_put)(struct store *s, const struct store_doc *d, bool *ret_duplicate,
+			    struct hu_err *err);
+	/* Sites: [{name, agent, status, updated_at, document}], by name. */
+	int (*site_list)(struct store *s, json_t **ret, struct hu_err *err);
+	/* One site with its current findings and inventory; -ENOENT. */
+	int (*site_get)(struct store *s, const char *name, json_t **ret, struct hu_err *err);
+	/* Counts for /metrics: {documents, agents, findings: {ok, warning, ...}}. */
+	int (*counts)(struct store *s, json_t **ret, struct hu_err *err);
+	void (*close)(struct store *s);
+};
+
+struct store {
+	const struct store_ops *ops;
+	void *data;
+};
+
+/* Open (creating and migrating) the SQLite database at path. */
+int store_sqlite_open(const char *path, struct store **ret, struct hu_err *err);
+/* The schema version a fresh database migrates to. */
+int store_sqlite_version(void);
+
+void store_close(struct store *s);
+
+#endif

@@ -1,0 +1,673 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SQLite store: WAL mode, versioned migrations (PRAGMA user_version),
+ * prepared statements only, one transaction per call, calls serialized by
+ * a mutex so that the server's threads can share one store.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "huolto/status.h"
+#include "store.h"
+
+/* Each migration takes the database from version i to i + 1. */
+static const char *const migrations[] = {
+	/* 1: credentials, documents, sites, inventory, current state. */
+	"CREATE TABLE principals ("
+	" id INTEGER PRIMARY KEY,"
+	" role TEXT NOT NULL CHECK (role IN ('agent', 'operator')),"
+	" name TEXT NOT NULL,"
+	" token_sha256 TEXT NOT NULL UNIQUE,"
+	" created_at INTEGER NOT NULL,"
+	" revoked_at INTEGER);"
+	"CREATE UNIQUE INDEX principals_live ON principals(role, name) WHERE revoked_at IS NULL;"
+	"CREATE TABLE documents ("
+	" id TEXT PRIMARY KEY,"
+	" agent TEXT NOT NULL,"
+	" generated_at TEXT NOT NULL,"
+	" received_at INTEGER NOT NULL,"
+	" status TEXT NOT NULL,"
+	" body TEXT NOT NULL);"
+	"CREATE INDEX documents_agent ON documents(agent, received_at);"
+	"CREATE TABLE sites ("
+	" name TEXT PRIMARY KEY,"
+	" agent TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" document TEXT NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	"CREATE TABLE inventory ("
+	" site TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" slug TEXT,"
+	" version TEXT,"
+	" item TEXT NOT NULL);"
+	"CREATE INDEX inventory_site ON inventory(site);"
+	"CREATE TABLE state ("
+	" agent TEXT NOT NULL,"
+	" site TEXT NOT NULL," /* '' for the server's own findings */
+	" code TEXT NOT NULL,"
+	" target TEXT NOT NULL," /* '' when the finding has none */
+	" status TEXT NOT NULL,"
+	" message TEXT,"
+	" facts TEXT,"
+	" since INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" document TEXT NOT NULL,"
+	" PRIMARY KEY (agent, site, code, target));",
+};
+
+struct sq {
+	sqlite3 *db;
+	pthread_mutex_t lock;
+};
+
+static struct sq *SQ(struct store *s)
+{
+	return s->data;
+}
+
+static int db_error(sqlite3 *db, struct hu_err *err, const char *what)
+{
+	int rc = sqlite3_extended_errcode(db);
+	int code = rc == SQLITE_NOMEM ? -ENOMEM : (rc & 0xff) == SQLITE_BUSY ? -EBUSY : -EIO;
+
+	return hu_err_set(err, code, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+static int exec(sqlite3 *db, const char *sql, struct hu_err *err)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(db, err, "SQL");
+	return 0;
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **ret, struct hu_err *err)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, ret, NULL) != SQLITE_OK)
+		return db_error(db, err, "SQL");
+	return 0;
+}
+
+/* Bind text, or NULL when s is NULL. */
+static int bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+static int migrate(sqlite3 *db, struct hu_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int version = 0, r;
+	const int latest = (int)(sizeof(migrations) / sizeof(*migrations));
+
+	r = prepare(db, "PRAGMA user_version", &st, err);
+	if (r < 0)
+		return r;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > latest)
+		return hu_err_set(err, -EPROTO,
+				  "the database is at schema version %d; this huolto knows %d: "
+				  "use a newer huolto-collector",
+				  version, latest);
+	for (int v = version; v < latest; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		r = exec(db, "BEGIN IMMEDIATE", err);
+		if (r >= 0)
+			r = exec(db, migrations[v], err);
+		if (r >= 0)
+			r = exec(db, pragma, err);
+		if (r >= 0)
+			r = exec(db, "COMMIT", err);
+		if (r < 0) {
+			char *m = strdup(hu_err_msg(err));
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			r = hu_err_set(err, r, "migration to version %d: %s", v + 1,
+				       m ? m : "out of memory");
+			free(m);
+			return r;
+		}
+	}
+	return 0;
+}
+
+static const char *role_name(enum store_role role)
+{
+	return role == STORE_AGENT ? "agent" : "operator";
+}
+
+static int do_principal_add(struct store *s, enum store_role role, const char *name,
+			    const char *token_sha256, time_t now, struct hu_err *err)
+{
+	sqlite3 *db = SQ(s)->db;
+	sqlite3_stmt *st = NULL;
+	int r = prepare(db,
+			"INSERT INTO principals (role, name, token_sha256, created_at) "
+			"VALUES (?, ?, ?, ?)",
+			&st, err);
+
+	if (r < 0)
+		return r;
+	bind_text(st, 1, role_name(role));
+	bind_text(st, 2, name);
+	bind_text(st, 3, token_sha256);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT)
+		r = hu_err_set(err, -EEXIST, "an %s named \"%s\" exists (revoke it first)",
+			       role_name(role), name);
+	else if (rc != SQLITE_DONE)
+		r = db_error(db, err, "adding a credential");
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int do_principal_revoke(struct store *s, enum store_role role, const char *name, time_t now,
+			       struct hu_err *err)
+{
+	sqlite3 *db = SQ(s)->db;
+	sqlite3_stmt *st = NULL;
+	int r = prepare(db,
+			"UPDATE principals SET revoked_at = ? "
+			"WHERE role = ? AND name = ? AND revoked_at IS NULL",
+			&st, err);
+
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	bind_text(st, 2, role_name(role));
+	bind_text(st, 3, name);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = db_error(db, err, "revoking");
+	else if (sqlite3_changes(db) == 0)
+		r = hu_err_set(err, -ENOENT, "no %s named \"%s\" with a live credential",
+			       role_name(role), name);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int do_principal_find(struct store *s, enum store_role role, const char *token_sha256,
+			     char **ret_name, struct hu_err *err)
+{
+	sqlite3 *db = SQ(s)->db;
+	sqlite3_stmt *st = NULL;
+	int r = prepare(db,
+			"SELECT name FROM principals "
+			"WHERE token_sha256 = ? AND role = ? AND revoked_at IS NULL",
+			&st, err);
+
+	if (r < 0)
+		return r;
+	bind_text(st, 1, token_sha256);
+	bind_text(st, 2, role_name(role));
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*ret_name = strdup((const char *)sqlite3_column_text(st, 0));
+		r = *ret_name ? 0 : -ENOMEM;
+	} else if (rc == SQLITE_DONE) {
+		r = -ENOENT;
+	} else {
+		r = db_error(db, err, "looking up a credential");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* A column as JSON: integer, text or null. */
+static json_t *column(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_NULL:
+		return json_null();
+	default:
+		return json_string((const char *)sqlite3_column_text(st, i));
+	}
+}
+
+/* Every row of st as an object keyed by the column names. */
+static int rows(sqlite3 *db, sqlite3_stmt *st, json_t **ret, struct hu_err *err)
+{
+	json_t *a = json_array();
+	int rc;
+
+	if (!a)
+		return -ENOMEM;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; o && i < sqlite3_column_count(st); i++)
+			if (json_object_set_new(o, sqlite3_column_name(st, i), column(st, i)) < 0) {
+				json_decref(o);
+				o = NULL;
+			}
+		if (!o || json_array_append_new(a, o) < 0) {
+			json_decref(a);
+			return -ENOMEM;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		json_decref(a);
+		return db_error(db, err, "reading");
+	}
+	*ret = a;
+	return 0;
+}
+
+static int query(struct store *s, const char *sql, const char *arg, json_t **ret,
+		 struct hu_err *err)
+{
+	sqlite3 *db = SQ(s)->db;
+	sqlite3_stmt *st = NULL;
+	int r = prepare(db, sql, &st, err);
+
+	if (r < 0)
+		return r;
+	if (arg)
+		bind_text(st, 1, arg);
+	r = rows(db, st, ret, err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int do_principal_list(struct store *s, enum store_role role, json_t **ret,
+			     struct hu_err *err)
+{
+	if (role == STORE_OPERATOR)
+		return query(s,
+			     "SELECT name, created_at, revoked_at FROM principals "
+			     "WHERE role = 'operator' ORDER BY name, created_at",
+			     NULL, ret, err);
+	return query(s,
+		     "SELECT p.name, p.created_at, p.revoked_at,"
+		     " (SELECT count(*) FROM documents d WHERE d.agent = p.name) AS documents,"
+		     " (SELECT max(received_at) FROM documents d WHERE d.agent = p.name)"
+		     " AS last_report "
+		     "FROM principals p WHERE p.role = 'agent' ORDER BY p.name, p.created_at",
+		     NULL, ret, err);
+}
+
+/* ---- storing a document ------------------------------------------------- */
+
+struct put {
+	sqlite3 *db;
+	sqlite3_stmt *site, *inv_del, *inv_add, *state_up, *state_mark, *state_sweep;
+	const struct store_doc *d;
+	struct hu_err *err;
+};
+
+/* Findings of one site ('' for the server) into state: upsert, then drop those not seen. */
+static int put_findings(struct put *p, const char *site, json_t *findings)
+{
+	size_t i;
+	json_t *f;
+
+	sqlite3_reset(p->state_mark);
+	bind_text(p->state_mark, 1, p->d->agent);
+	bind_text(p->state_mark, 2, site);
+	if (sqlite3_step(p->state_mark) != SQLITE_DONE)
+		return db_error(p->db, p->err, "storing findings");
+	json_array_foreach(findings, i, f)
+	{
+		const char *target = json_string_value(json_object_get(f, "target"));
+		char *facts = json_dumps(json_object_get(f, "facts"), JSON_COMPACT);
+		sqlite3_stmt *st = p->state_up;
+		sqlite3_reset(st);
+		bind_text(st, 1, p->d->agent);
+		bind_text(st, 2, site);
+		bind_text(st, 3, json_string_value(json_object_get(f, "code")));
+		bind_text(st, 4, target ? target : "");
+		bind_text(st, 5, json_string_value(json_object_get(f, "status")));
+		bind_text(st, 6, json_string_value(json_object_get(f, "message")));
+		bind_text(st, 7, facts);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)p->d->received_at);
+		bind_text(st, 9, p->d->id);
+		int rc = sqlite3_step(st);
+		free(facts);
+		if (rc != SQLITE_DONE)
+			return db_error(p->db, p->err, "storing findings");
+	}
+	sqlite3_reset(p->state_sweep);
+	bind_text(p->state_sweep, 1, p->d->agent);
+	bind_text(p->state_sweep, 2, site);
+	if (sqlite3_step(p->state_sweep) != SQLITE_DONE)
+		return db_error(p->db, p->err, "storing findings");
+	return 0;
+}
+
+static int put_site(struct put *p, json_t *site)
+{
+	const char *name = json_string_value(json_object_get(site, "name"));
+	json_t *inv = json_object_get(site, "inventory");
+	size_t i;
+	json_t *item;
+
+	sqlite3_reset(p->site);
+	bind_text(p->site, 1, name);
+	bind_text(p->site, 2, p->d->agent);
+	bind_text(p->site, 3, json_string_value(json_object_get(site, "status")));
+	bind_text(p->site, 4, p->d->id);
+	sqlite3_bind_int64(p->site, 5, (sqlite3_int64)p->d->received_at);
+	if (sqlite3_step(p->site) != SQLITE_DONE)
+		return db_error(p->db, p->err, "storing a site");
+	if (json_is_array(inv)) {
+		sqlite3_reset(p->inv_del);
+		bind_text(p->inv_del, 1, name);
+		if (sqlite3_step(p->inv_del) != SQLITE_DONE)
+			return db_error(p->db, p->err, "storing the inventory");
+		json_array_foreach(inv, i, item)
+		{
+			char *text = json_dumps(item, JSON_COMPACT);
+			if (!text)
+				return -ENOMEM;
+			sqlite3_reset(p->inv_add);
+			bind_text(p->inv_add, 1, name);
+			bind_text(p->inv_add, 2, json_string_value(json_object_get(item, "kind")));
+			bind_text(p->inv_add, 3, json_string_value(json_object_get(item, "slug")));
+			bind_text(p->inv_add, 4,
+				  json_string_value(json_object_get(item, "version")));
+			bind_text(p->inv_add, 5, text);
+			int rc = sqlite3_step(p->inv_add);
+			free(text);
+			if (rc != SQLITE_DONE)
+				return db_error(p->db, p->err, "storing the inventory");
+		}
+	}
+	return put_findings(p, name, json_object_get(site, "findings"));
+}
+
+static int put_all(struct put *p, bool *ret_duplicate)
+{
+	const struct store_doc *d = p->d;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	json_t *site;
+	int r =
+	    prepare(p->db,
+		    "INSERT INTO documents (id, agent, generated_at, received_at, status, body) "
+		    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+		    &st, p->err);
+
+	if (r < 0)
+		return r;
+	bind_text(st, 1, d->id);
+	bind_text(st, 2, d->agent);
+	bind_text(st, 3, json_string_value(json_object_get(d->doc, "generated_at")));
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)d->received_at);
+	bind_text(st, 5, json_string_value(json_object_get(d->doc, "status")));
+	sqlite3_bind_text(st, 6, d->text, (int)d->len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = db_error(p->db, p->err, "storing the document");
+	sqlite3_finalize(st);
+	if (r < 0)
+		return r;
+	*ret_duplicate = sqlite3_changes(p->db) == 0;
+	if (*ret_duplicate)
+		return 0;
+	r = put_findings(p, "", json_object_get(json_object_get(d->doc, "server"), "findings"));
+	json_array_foreach(json_object_get(d->doc, "sites"), i, site)
+	{
+		if (r < 0)
+			break;
+		r = put_site(p, site);
+	}
+	return r;
+}
+
+static int do_document_put(struct store *s, const struct store_doc *d, bool *ret_duplicate,
+			   struct hu_err *err)
+{
+	struct put p = { .db = SQ(s)->db, .d = d, .err = err };
+	int r = exec(p.db, "BEGIN IMMEDIATE", err);
+
+	if (r < 0)
+		return r;
+	/* A finding seen again keeps its since unless its status changed. */
+	if ((r = prepare(p.db,
+			 "INSERT INTO sites (name, agent, status, document, updated_at) "
+			 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+			 "agent = excluded.agent, status = excluded.status, "
+			 "document = excluded.document, updated_at = excluded.updated_at",
+			 &p.site, err)) < 0 ||
+	    (r = prepare(p.db, "DELETE FROM inventory WHERE site = ?", &p.inv_del, err)) < 0 ||
+	    (r = prepare(p.db,
+			 "INSERT INTO inventory (site, kind, slug, version, item) "
+			 "VALUES (?, ?, ?, ?, ?)",
+			 &p.inv_add, err)) < 0 ||
+	    (r = prepare(p.db,
+			 "INSERT INTO state (agent, site, code, target, status, message, facts,"
+			 " since, updated_at, document) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+			 " ?8, ?9) ON CONFLICT (agent, site, code, target) DO UPDATE SET "
+			 "since = CASE WHEN state.status = excluded.status THEN state.since "
+			 "ELSE excluded.since END, status = excluded.status, "
+			 "message = excluded.message, facts = excluded.facts, "
+			 "updated_at = excluded.updated_at, document = excluded.document",
+			 &p.state_up, err)) < 0 ||
+	    (r = prepare(p.db, "UPDATE state SET document = '' WHERE agent = ? AND site = ?",
+			 &p.state_mark, err)) < 0 ||
+	    (r = prepare(p.db, "DELETE FROM state WHERE agent = ? AND site = ? AND document = ''",
+			 &p.state_sweep, err)) < 0)
+		goto out;
+	r = put_all(&p, ret_duplicate);
+out:
+	sqlite3_finalize(p.site);
+	sqlite3_finalize(p.inv_del);
+	sqlite3_finalize(p.inv_add);
+	sqlite3_finalize(p.state_up);
+	sqlite3_finalize(p.state_mark);
+	sqlite3_finalize(p.state_sweep);
+	if (r >= 0)
+		r = exec(p.db, "COMMIT", err);
+	if (r < 0)
+		sqlite3_exec(p.db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+static int do_site_list(struct store *s, json_t **ret, struct hu_err *err)
+{
+	return query(s, "SELECT name, agent, status, updated_at, document FROM sites ORDER BY name",
+		     NULL, ret, err);
+}
+
+static int do_site_get(struct store *s, const char *name, json_t **ret, struct hu_err *err)
+{
+	json_t *site = NULL, *findings = NULL, *inv = NULL;
+	int r;
+
+	r = query(s, "SELECT name, agent, status, updated_at, document FROM sites WHERE name = ?",
+		  name, &site, err);
+	if (r >= 0 && json_array_size(site) == 0)
+		r = hu_err_set(err, -ENOENT, "no site named \"%s\"", name);
+	if (r >= 0)
+		r = query(s,
+			  "SELECT code, status, nullif(target, '') AS target, message, facts,"
+			  " since, updated_at FROM state WHERE site = ? ORDER BY code, target",
+			  name, &findings, err);
+	if (r >= 0)
+		r = query(s, "SELECT item FROM inventory WHERE site = ? ORDER BY rowid", name, &inv,
+			  err);
+	if (r >= 0) {
+		size_t i;
+		json_t *o;
+		/* Stored as JSON text: back to JSON. */
+		json_array_foreach(findings, i, o) json_object_set_new(
+		    o, "facts",
+		    json_loads(json_string_value(json_object_get(o, "facts")), 0, NULL));
+		json_array_foreach(inv, i, o) json_array_set_new(
+		    inv, i, json_loads(json_string_value(json_object_get(o, "item")), 0, NULL));
+		*ret = json_incref(json_array_get(site, 0));
+		json_object_set(*ret, "findings", findings);
+		json_object_set(*ret, "inventory", inv);
+	}
+	json_decref(site);
+	json_decref(findings);
+	json_decref(inv);
+	return r;
+}
+
+static int do_counts(struct store *s, json_t **ret, struct hu_err *err)
+{
+	json_t *docs = NULL, *by = NULL, *out = NULL;
+	int r = query(s,
+		      "SELECT (SELECT count(*) FROM documents) AS documents,"
+		      " (SELECT count(DISTINCT name) FROM principals WHERE role = 'agent'"
+		      " AND revoked_at IS NULL) AS agents",
+		      NULL, &docs, err);
+
+	if (r >= 0)
+		r = query(s, "SELECT status, count(*) AS n FROM state GROUP BY status", NULL, &by,
+			  err);
+	if (r >= 0) {
+		json_t *f = json_pack("{s:i,s:i,s:i,s:i}", "ok", 0, "warning", 0, "critical", 0,
+				      "unknown", 0);
+		size_t i;
+		json_t *o;
+		json_array_foreach(by, i, o) json_object_set(
+		    f, json_string_value(json_object_get(o, "status")), json_object_get(o, "n"));
+		out = json_deep_copy(json_array_get(docs, 0));
+		if (!out || !f || json_object_set_new(out, "findings", f) < 0)
+			r = -ENOMEM;
+	}
+	json_decref(docs);
+	json_decref(by);
+	if (r < 0) {
+		json_decref(out);
+		return r;
+	}
+	*ret = out;
+	return 0;
+}
+
+/* ---- the ops: each call holds the lock, so that transactions do not interleave ---- */
+
+#define LOCKED(call)                                \
+	do {                                        \
+		pthread_mutex_lock(&SQ(s)->lock);   \
+		int r_ = (call);                    \
+		pthread_mutex_unlock(&SQ(s)->lock); \
+		return r_;                          \
+	} while (0)
+
+static int sq_principal_add(struct store *s, enum store_role role, const char *name,
+			    const char *token_sha256, time_t now, struct hu_err *err)
+{
+	LOCKED(do_principal_add(s, role, name, token_sha256, now, err));
+}
+
+static int sq_principal_revoke(struct store *s, enum store_role role, const char *name, time_t now,
+			       struct hu_err *err)
+{
+	LOCKED(do_principal_revoke(s, role, name, now, err));
+}
+
+static int sq_principal_find(struct store *s, enum store_role role, const char *token_sha256,
+			     char **ret_name, struct hu_err *err)
+{
+	LOCKED(do_principal_find(s, role, token_sha256, ret_name, err));
+}
+
+static int sq_principal_list(struct store *s, enum store_role role, json_t **ret,
+			     struct hu_err *err)
+{
+	LOCKED(do_principal_list(s, role, ret, err));
+}
+
+static int sq_document_put(struct store *s, const struct store_doc *d, bool *ret_duplicate,
+			   struct hu_err *err)
+{
+	LOCKED(do_document_put(s, d, ret_duplicate, err));
+}
+
+static int sq_site_list(struct store *s, json_t **ret, struct hu_err *err)
+{
+	LOCKED(do_site_list(s, ret, err));
+}
+
+static int sq_site_get(struct store *s, const char *name, json_t **ret, struct hu_err *err)
+{
+	LOCKED(do_site_get(s, name, ret, err));
+}
+
+static int sq_counts(struct store *s, json_t **ret, struct hu_err *err)
+{
+	LOCKED(do_counts(s, ret, err));
+}
+
+static void sq_close(struct store *s)
+{
+	sqlite3_close(SQ(s)->db);
+	pthread_mutex_destroy(&SQ(s)->lock);
+	free(s->data);
+	free(s);
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.principal_add = sq_principal_add,
+	.principal_revoke = sq_principal_revoke,
+	.principal_find = sq_principal_find,
+	.principal_list = sq_principal_list,
+	.document_put = sq_document_put,
+	.site_list = sq_site_list,
+	.site_get = sq_site_get,
+	.counts = sq_counts,
+	.close = sq_close,
+};
+
+int store_sqlite_version(void)
+{
+	return (int)(sizeof(migrations) / sizeof(*migrations));
+}
+
+int store_sqlite_open(const char *path, struct store **ret, struct hu_err *err)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	struct sq *q = calloc(1, sizeof(*q));
+	int r;
+
+	if (!s || !q) {
+		free(s);
+		free(q);
+		return -ENOMEM;
+	}
+	s->ops = &sqlite_ops;
+	s->data = q;
+	pthread_mutex_init(&q->lock, NULL);
+	if (sqlite3_open_v2(path, &q->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+			    NULL) != SQLITE_OK) {
+		r = hu_err_set(err, -EIO, "%s: %s", path,
+			       q->db ? sqlite3_errmsg(q->db) : "cannot open");
+		sq_close(s);
+		return r;
+	}
+	sqlite3_busy_timeout(q->db, 5000);
+	/* WAL, and a commit reaches the disk before it returns (synchronous=FULL). */
+	r = exec(q->db,
+		 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+		 "PRAGMA foreign_keys = ON",
+		 err);
+	if (r >= 0)
+		r = migrate(q->db, err);
+	if (r < 0) {
+		char *m = strdup(hu_err_msg(err));
+		hu_err_set(err, r, "%s: %s", path, m ? m : "out of memory");
+		free(m);
+		sq_close(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	if (s)
+		s->ops->close(s);
+}

@@ -1,0 +1,104 @@
+#!/bin/sh
+# huolto-collector's command line on a fresh SQLite database: agent and
+# operator tokens (printed once, only the hash stored), ingest of a real
+# agent document (stored, then duplicate; invalid ones refused naming the
+# field), what storage holds afterwards, and configuration errors.
+. "$(dirname "$0")/lib.sh"
+
+need sqlite3
+need jq
+COLLECTOR=${HUOLTO_COLLECTOR:?}
+DB=$TMP/collector.db
+printf 'listen: "127.0.0.1:8443"\nstorage: {sqlite: %s}\nlimits: {max_body: 8MiB}\nheartbeat: {grace: 26h}\n' "$DB" >"$TMP/c.yaml"
+coll() { # ARGS...: OUT, ERR, STATUS
+	set +e
+	"$COLLECTOR" --config "$TMP/c.yaml" "$@" >"$TMP/out" 2>"$TMP/err"
+	STATUS=$?
+	set -e
+	OUT=$(cat "$TMP/out")
+	ERR=$(cat "$TMP/err")
+}
+
+note "agent add prints a token once; the database keeps only its SHA-256"
+coll agent add web01
+assert_eq 0 "$STATUS" "agent add"
+printf '%s\n' "$OUT" | grep -Eq '^hu_[A-Za-z0-9_-]{43}$' || fail "token format: $OUT"
+TOKEN=$OUT
+assert_contains "$ERR" "printed above, once" "the once-only note"
+HASH=$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)
+assert_eq "web01 $HASH" "$(sqlite3 "$DB" "SELECT name || ' ' || token_sha256 FROM principals")" "stored hash"
+if grep -c "$TOKEN" "$DB" "$DB-wal" 2>/dev/null | grep -qv ':0$'; then fail "the token is in the database files"; fi
+coll agent add web01
+assert_eq 1 "$STATUS" "a second agent add"
+assert_contains "$ERR" 'an agent named "web01" exists (revoke it first)' "duplicate message"
+coll agent add 'bad name'
+assert_eq 2 "$STATUS" "a bad name"
+coll operator add ops
+assert_eq 0 "$STATUS" "operator add"
+assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM principals WHERE role = 'operator'")" "operator stored"
+
+note "ingest: a real document, then the same again"
+cat >"$TMP/agent.yaml" <<EOY
+agent: {name: web01, state_dir: $TMP/state}
+discover: {nginx: false, apache: false}
+sites:
+  - {name: fixtures.test, docroot: $SHARED/catalog/fixtures/ondisk}
+  - {name: empty.test, docroot: $TMP/state}
+EOY
+mkdir -p "$TMP/state"
+"$AGENT" --config "$TMP/agent.yaml" --only cms --format json check >"$TMP/doc.json" || true
+ID=$(jq -r .id "$TMP/doc.json")
+coll ingest "$TMP/doc.json"
+assert_eq 0 "$STATUS" "ingest"
+assert_eq "$TMP/doc.json: $ID stored" "$OUT" "stored"
+coll ingest "$TMP/doc.json"
+assert_eq "$TMP/doc.json: $ID duplicate" "$OUT" "duplicate"
+coll ingest - <"$TMP/doc.json"
+assert_eq "-: $ID duplicate" "$OUT" "standard input"
+assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM documents")" "one document"
+assert_eq "$(wc -c <"$TMP/doc.json")" "$(sqlite3 "$DB" "SELECT length(body) FROM documents")" "kept whole"
+assert_eq "empty.test,fixtures.test" "$(sqlite3 "$DB" "SELECT group_concat(name) FROM (SELECT name FROM sites ORDER BY name)")" "sites"
+n_inv=$(jq '[.sites[] | .inventory // [] | .[]] | length' "$TMP/doc.json")
+assert_eq "$n_inv" "$(sqlite3 "$DB" "SELECT count(*) FROM inventory")" "inventory rows"
+assert_eq "cms.none_found ok" "$(sqlite3 "$DB" "SELECT code || ' ' || status FROM state WHERE site = 'empty.test'")" "state"
+coll agent list
+assert_contains "$OUT" "web01" "agent list"
+assert_eq 1 "$(printf '%s' "$OUT" | awk '$1 == "web01" { print $4 }')" "document count"
+
+note "refused documents name the field, and store nothing"
+jq 'del(.generated_at) | .sites[0].name = 5 | .id = "0f0f0f0f-0000-4000-8000-000000000001"' "$TMP/doc.json" >"$TMP/bad1.json"
+printf '{"schema": 1,' >"$TMP/bad2.json"
+jq '.schema = 2 | .id = "0f0f0f0f-0000-4000-8000-000000000002"' "$TMP/doc.json" >"$TMP/bad3.json"
+jq '.id = "not-a-uuid"' "$TMP/doc.json" >"$TMP/bad4.json"
+coll ingest "$TMP/bad1.json" "$TMP/bad2.json" "$TMP/bad3.json" "$TMP/bad4.json" "$TMP/doc.json"
+assert_eq 1 "$STATUS" "some refused"
+assert_contains "$ERR" "bad1.json: generated_at: required, missing; sites[0].name: is an integer, expected string" "missing and wrong type"
+assert_contains "$ERR" "bad2.json: not JSON: line 1, column 13" "truncated"
+assert_contains "$ERR" "bad3.json: schema: version 2 is not one this collector reads (1)" "schema version"
+assert_contains "$ERR" "bad4.json: id: not a UUID" "id"
+assert_contains "$OUT" "doc.json: $ID duplicate" "the good one still goes through"
+assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM documents")" "nothing more stored"
+
+note "revoke"
+coll agent revoke web01
+assert_eq 0 "$STATUS" "revoke"
+assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM principals WHERE name = 'web01' AND revoked_at IS NOT NULL")" "revoked"
+coll agent revoke web01
+assert_eq 1 "$STATUS" "revoking twice"
+coll agent add web01
+assert_eq 0 "$STATUS" "a new token after revoking"
+
+note "configuration and database errors"
+printf 'storage: {sqlite: %s}\nlistne: x\n' "$DB" >"$TMP/c.yaml"
+coll agent list
+assert_eq 2 "$STATUS" "unknown key"
+assert_contains "$ERR" "$TMP/c.yaml:2:1: unknown key \"listne\"" "unknown key message"
+printf 'storage: {sqlite: %s}\nlimits: {max_body: 8MB}\n' "$DB" >"$TMP/c.yaml"
+coll agent list
+assert_contains "$ERR" "$TMP/c.yaml:2:20: expected a size such as 512KiB, 8MiB or 1GiB, not \"8MB\"" "size message"
+printf 'storage: {sqlite: %s}\n' "$TMP/new.db" >"$TMP/c.yaml"
+sqlite3 "$TMP/new.db" "PRAGMA user_version = 99"
+coll agent list
+assert_eq 1 "$STATUS" "a newer database"
+assert_contains "$ERR" "schema version 99; this huolto knows 1" "newer database message"
+echo PASS
