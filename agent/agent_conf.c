@@ -13,8 +13,7 @@
 #define DEFAULT_NGINX_ROOT        "/etc/nginx"
 #define DEFAULT_APACHE_ROOT       "/etc/apache2"
 #define DEFAULT_STATE_DIR         "/var/lib/huolto"
-#define AGENT_MAX_WORKERS         64 /* agent.workers, at most */
-#define AGENT_DEFAULT_MAX_WORKERS 8  /* the default: a worker per processor, this many at most */
+#define AGENT_DEFAULT_MAX_WORKERS 8 /* the default: a worker per processor, this many at most */
 
 void agent_conf_clear(struct agent_conf *c)
 {

@@ -13,6 +13,8 @@
 #include "huolto/resolver.h"
 #include "huolto/site.h"
 
+#define AGENT_MAX_WORKERS 64 /* agent.workers, at most */
+
 struct agent_conf {
 	char *path;           /* the file read; NULL when running on defaults */
 	struct hu_conf *yaml; /* NULL when running on defaults */

@@ -231,7 +231,7 @@ static void run_sites(const struct active_check *check, const struct hu_check_ct
 		      struct hu_report *rep, struct progress *prog, unsigned workers)
 {
 	struct site_pool p = { .check = check, .ctx = ctx, .rep = rep, .prog = prog };
-	pthread_t tid[64];
+	pthread_t tid[AGENT_MAX_WORKERS];
 	size_t started = 0, want = 1;
 
 	if (check->ops->concurrent_sites && rep->sites.n > 1)

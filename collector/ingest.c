@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -24,7 +25,7 @@ static bool uuid_like(const char *s)
 		return false;
 	for (size_t i = 0; i < 36; i++) {
 		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-		if (dash ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]) || !s[i])
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
 			return false;
 	}
 	return true;

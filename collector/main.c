@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "coll_conf.h"
+#include "huolto/buf.h"
 #include "huolto/config.h"
 #include "huolto/fileio.h"
 #include "huolto/schema.h"
@@ -261,35 +262,24 @@ static int slurp(const char *path, size_t max, char **ret, size_t *ret_len, stru
 {
 	if (strcmp(path, "-") != 0)
 		return hu_read_local_file(path, max, ret, ret_len, NULL, err);
-	size_t cap = 65536, len = 0;
-	char *b = malloc(cap + 1);
-	while (b) {
-		size_t n = fread(b + len, 1, cap - len, stdin);
-		len += n;
-		if (n == 0)
+	struct hu_buf b = HU_BUF_INIT(max + 1); /* one more byte tells it is too big */
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		if (hu_buf_append_some(&b, chunk, n) < n)
 			break;
-		if (len == cap) {
-			if (cap >= max)
-				break;
-			char *p = realloc(b, 2 * cap + 1);
-			if (!p) {
-				free(b);
-				return -ENOMEM;
-			}
-			b = p;
-			cap *= 2;
-		}
-	}
-	if (!b)
-		return -ENOMEM;
-	if (len > max || (len == cap && !feof(stdin))) {
-		free(b);
+	if (b.len > max) {
+		hu_buf_clear(&b);
 		return hu_err_set(err, -EFBIG, "standard input: larger than %zu bytes", max);
 	}
-	b[len] = '\0';
-	*ret = b;
-	*ret_len = len;
-	return 0;
+	if (ferror(stdin)) {
+		hu_buf_clear(&b);
+		return hu_err_set(err, -EIO, "standard input: read error");
+	}
+	*ret_len = b.len;
+	*ret = hu_buf_steal(&b);
+	return *ret ? 0 : -ENOMEM;
 }
 
 static int cmd_ingest(const struct cli *c)

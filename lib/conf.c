@@ -464,52 +464,15 @@ int hu_conf_int(const struct hu_conf_node *n, int64_t min, int64_t max, int64_t 
 	return 0;
 }
 
-int hu_duration_parse_ms(const char *s, int64_t *ret)
-{
-	static const struct {
-		const char *unit;
-		int64_t ms;
-	} units[] = {
-		{ "ms", 1 },      { "s", 1000 },     { "m", 60000 },
-		{ "h", 3600000 }, { "d", 86400000 }, { "w", 604800000 },
-	};
-	char *end = NULL;
-	long long v;
+/* A unit and what one of it is worth. */
+struct unit {
+	const char *name;
+	int64_t scale;
+};
 
-	if (!s || !(*s >= '0' && *s <= '9'))
-		return -EINVAL;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || v < 0)
-		return -EINVAL;
-	if (!*end) {
-		if (v != 0)
-			return -EINVAL; /* a bare number: the unit is ambiguous */
-		*ret = 0;
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(end, units[i].unit) == 0) {
-			if (v > INT64_MAX / units[i].ms)
-				return -ERANGE;
-			*ret = v * units[i].ms;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-int hu_size_parse(const char *s, int64_t *ret)
+/* A non-negative decimal number followed directly by one of units. */
+static int parse_scaled(const char *s, const struct unit *units, size_t n, int64_t *ret)
 {
-	static const struct {
-		const char *unit;
-		int64_t bytes;
-	} units[] = {
-		{ "", 1 },
-		{ "B", 1 },
-		{ "KiB", 1024 },
-		{ "MiB", 1024 * 1024 },
-		{ "GiB", 1024 * 1024 * 1024 },
-	};
 	char *end = NULL;
 	long long v;
 
@@ -519,29 +482,60 @@ int hu_size_parse(const char *s, int64_t *ret)
 	v = strtoll(s, &end, 10);
 	if (errno || v < 0)
 		return errno == ERANGE ? -ERANGE : -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(end, units[i].unit) == 0) {
-			if (v > INT64_MAX / units[i].bytes)
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(end, units[i].name) == 0) {
+			if (v > INT64_MAX / units[i].scale)
 				return -ERANGE;
-			*ret = v * units[i].bytes;
+			*ret = v * units[i].scale;
 			return 0;
 		}
 	return -EINVAL;
 }
 
+int hu_duration_parse_ms(const char *s, int64_t *ret)
+{
+	static const struct unit units[] = {
+		{ "ms", 1 },      { "s", 1000 },     { "m", 60000 },
+		{ "h", 3600000 }, { "d", 86400000 }, { "w", 604800000 },
+	};
+
+	/* A bare number is refused (its unit would be a guess), except 0. */
+	if (s && strcmp(s, "0") == 0) {
+		*ret = 0;
+		return 0;
+	}
+	return parse_scaled(s, units, sizeof(units) / sizeof(*units), ret);
+}
+
+int hu_size_parse(const char *s, int64_t *ret)
+{
+	static const struct unit units[] = {
+		{ "", 1 },
+		{ "B", 1 },
+		{ "KiB", 1024 },
+		{ "MiB", 1024 * 1024 },
+		{ "GiB", 1024 * 1024 * 1024 },
+	};
+
+	return parse_scaled(s, units, sizeof(units) / sizeof(*units), ret);
+}
+
 int hu_conf_size(const struct hu_conf_node *n, int64_t min, int64_t max, int64_t *ret,
 		 struct hu_err *err)
 {
-	int64_t v;
+	int64_t v = 0;
+	int r;
 
-	if (n->type != HU_CONF_SCALAR || hu_conf_is_null(n) ||
-	    hu_size_parse(n->value, &v) == -EINVAL)
+	if (n->type != HU_CONF_SCALAR || hu_conf_is_null(n))
 		return hu_conf_error(n, err, -EINVAL,
-				     "expected a size such as 512KiB, 8MiB or 1GiB, not %s%s%s",
-				     n->type == HU_CONF_SCALAR ? "\"" : "",
-				     n->type == HU_CONF_SCALAR ? n->value : type_name(n),
-				     n->type == HU_CONF_SCALAR ? "\"" : "");
-	if (hu_size_parse(n->value, &v) < 0 || v < min || v > max)
+				     "expected a size such as 512KiB, 8MiB or 1GiB, not %s",
+				     type_name(n));
+	r = hu_size_parse(n->value, &v);
+	if (r == -EINVAL)
+		return hu_conf_error(n, err, -EINVAL,
+				     "expected a size such as 512KiB, 8MiB or 1GiB, not \"%s\"",
+				     n->value);
+	if (r < 0 || v < min || v > max)
 		return hu_conf_error(n, err, -ERANGE,
 				     "size \"%s\" is out of range (%" PRId64 "..%" PRId64 " bytes)",
 				     n->value, min, max);

@@ -175,8 +175,6 @@ char *cms_path(const char *dir, const char *name);
  */
 bool cms_entry_is(struct hu_host *h, const char *path, enum hu_file_type listed,
 		  enum hu_file_type want);
-/* True when path names a directory (following links). */
-bool cms_is_dir(struct hu_host *h, const char *path);
 /* True when path names a regular file (following links). */
 bool cms_is_file(struct hu_host *h, const char *path);
 

@@ -106,11 +106,12 @@ static int by_name(const void *key, const void *entry)
 }
 
 /*
- * Whether dir holds marker: when the listing of dir is known, only markers
- * whose first component it holds are looked at (a stat each).
+ * Whether dir holds marker (1, else 0; -ENOMEM): when the listing of dir is
+ * known, only markers whose first component it holds are looked at (a stat
+ * each).
  */
-static bool has_marker(struct walk *w, const char *dir, const struct hu_dir *names,
-		       const char *marker)
+static int has_marker(struct walk *w, const char *dir, const struct hu_dir *names,
+		      const char *marker)
 {
 	struct hu_stat ms;
 	char first[64];
@@ -121,12 +122,14 @@ static bool has_marker(struct walk *w, const char *dir, const struct hu_dir *nam
 		first[n] = '\0';
 		if (names->n == 0 ||
 		    !bsearch(first, names->v, names->n, sizeof(*names->v), by_name))
-			return false;
+			return 0;
 	}
 	char *m = cms_path(dir, marker);
-	bool yes = m && hu_host_stat(w->h, m, true, &ms, NULL) == 0;
+	if (!m)
+		return -ENOMEM;
+	int r = hu_host_stat(w->h, m, true, &ms, NULL);
 	free(m);
-	return yes;
+	return r == -ENOMEM ? r : r == 0;
 }
 
 static int walk(struct walk *w, const char *dir, unsigned depth)
@@ -149,12 +152,15 @@ static int walk(struct walk *w, const char *dir, unsigned depth)
 		listed = r >= 0;
 	}
 	r = 0;
-	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++)
-		if (has_marker(w, dir, listed ? &names : NULL, markers[i].marker)) {
-			/* Joomla 3.8+ keeps a legacy version.php too: the first marker wins. */
+	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++) {
+		r = has_marker(w, dir, listed ? &names : NULL, markers[i].marker);
+		if (r == 0)
+			continue;
+		/* Joomla 3.8+ keeps a legacy version.php too: the first marker wins. */
+		if (r == 1)
 			r = push(w->out, markers[i].family, dir);
-			break;
-		}
+		break;
+	}
 	for (size_t i = 0; i < names.n && r >= 0; i++) {
 		const struct hu_dirent *e = &names.v[i];
 		if (!entered(e->name))

@@ -187,11 +187,6 @@ bool cms_entry_is(struct hu_host *h, const char *path, enum hu_file_type listed,
 	return hu_host_entry_type(h, path, listed) == want;
 }
 
-bool cms_is_dir(struct hu_host *h, const char *path)
-{
-	return is_type(h, path, HU_FILE_DIR);
-}
-
 bool cms_is_file(struct hu_host *h, const char *path)
 {
 	return is_type(h, path, HU_FILE_REGULAR);

@@ -88,6 +88,15 @@ assert_eq 1 "$STATUS" "revoking twice"
 coll agent add web01
 assert_eq 0 "$STATUS" "a new token after revoking"
 
+note "limits.max_body bounds files and standard input"
+printf 'storage: {sqlite: %s}\nlimits: {max_body: 1KiB}\n' "$DB" >"$TMP/c.yaml"
+coll ingest "$TMP/doc.json"
+assert_eq 1 "$STATUS" "a file over max_body"
+assert_contains "$ERR" "larger than 1024 bytes" "file over max_body"
+head -c 2000 "$TMP/doc.json" >"$TMP/big"
+coll ingest - <"$TMP/big"
+assert_contains "$ERR" "-: standard input: larger than 1024 bytes" "stdin over max_body"
+
 note "configuration and database errors"
 printf 'storage: {sqlite: %s}\nlistne: x\n' "$DB" >"$TMP/c.yaml"
 coll agent list
