@@ -28,6 +28,7 @@ void agent_conf_clear(struct agent_conf *c)
 	free(c->apache_root);
 	hu_resolver_conf_clear(&c->resolver);
 	hu_strv_clear(&c->mail_outbound);
+	submit_conf_clear(&c->collector);
 	*c = (struct agent_conf){ 0 };
 }
 
@@ -202,8 +203,8 @@ static int parse_agent_section(struct agent_conf *c, const struct hu_conf_node *
 
 static int parse_document(struct agent_conf *c, struct hu_err *err)
 {
-	static const char *const core_keys[] = { "agent",    "sites", "discover",
-						 "resolver", "mail",  NULL };
+	static const char *const core_keys[] = { "agent", "sites",     "discover", "resolver",
+						 "mail",  "collector", NULL };
 	static const char *const discover_keys[] = { "nginx", "apache", NULL };
 	static const char *const mail_keys[] = { "outbound", NULL };
 	const char *allowed[32];
@@ -225,6 +226,8 @@ static int parse_document(struct agent_conf *c, struct hu_err *err)
 	if (r < 0)
 		return r;
 	r = parse_agent_section(c, hu_conf_get(root, "agent"), err);
+	if (r >= 0)
+		r = submit_conf_parse(hu_conf_get(root, "collector"), &c->collector, err);
 	if (r < 0)
 		return r;
 	v = hu_conf_get(root, "sites");
@@ -289,6 +292,7 @@ int agent_conf_load(const char *path, bool required, struct agent_conf *ret, str
 	int r;
 
 	hu_resolver_conf_init(&c.resolver);
+	submit_conf_init(&c.collector);
 	c.nginx_root = strdup(DEFAULT_NGINX_ROOT);
 	c.apache_root = strdup(DEFAULT_APACHE_ROOT);
 	if (gethostname(host, sizeof(host)) < 0)

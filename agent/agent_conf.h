@@ -12,6 +12,7 @@
 #include "huolto/conf.h"
 #include "huolto/resolver.h"
 #include "huolto/site.h"
+#include "submit.h"
 
 #define AGENT_MAX_WORKERS 64 /* agent.workers, at most */
 
@@ -25,6 +26,7 @@ struct agent_conf {
 	char *nginx_root;      /* NULL: do not look at nginx */
 	char *apache_root;     /* NULL: do not look at Apache */
 	struct hu_resolver_conf resolver;
+	struct submit_conf collector; /* where run sends documents */
 	struct hu_strv mail_outbound; /* mail.outbound */
 	bool mail_outbound_set;       /* else: the global addresses */
 };

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent_conf.h"
+#include "deliver.h"
 #include "discover.h"
 #include "huolto/buf.h"
 #include "huolto/config.h"
@@ -21,6 +22,8 @@
 #include "output.h"
 #include "runner.h"
 #include "spf_cmd.h"
+#include "spool.h"
+#include "submit.h"
 
 /* Nagios: 3 (unknown) also for usage and configuration errors. */
 #define EXIT_CONFIG         3
@@ -36,6 +39,9 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n"
 		"  check       run the checks and print the report\n"
+		"  run         run the checks and send the report to the collector\n"
+		"              (kept in the spool until the collector has it)\n"
+		"  send        only send what waits in the spool\n"
 		"  discover    list the sites found and where each came from\n"
 		"  resolve     look names up as the checks do (a diagnostic)\n"
 		"  spf IP SENDER [HELO]\n"
@@ -59,8 +65,11 @@ static void usage(FILE *f)
 		HUOLTO_DEFAULT_AGENT_CONFIG);
 	for (const struct hu_check_ops *const *c = hu_checks; *c; c++)
 		fprintf(f, "  %-10s  %s\n", (*c)->name, (*c)->summary);
-	fprintf(f, "\nExit status of check: 0 ok, 1 warning, 2 critical, 3 unknown or error.\n"
-		   "See huolto-agent(1).\n");
+	fprintf(f,
+		"\nExit status of check: 0 ok, 1 warning, 2 critical, 3 unknown or error.\n"
+		"Exit status of run and send: 0 delivered, 1 kept in the spool for the next run,\n"
+		"2 refused by the collector, 3 configuration error.\n"
+		"See huolto-agent(1).\n");
 }
 
 struct cli {
@@ -245,6 +254,142 @@ out:
 	return status;
 }
 
+/* Exit statuses of run. */
+#define RUN_DELIVERED 0
+#define RUN_WAITING   1
+#define RUN_REFUSED   2
+
+/* The report as its JSON document. */
+static int report_text(const struct hu_report *rep, char **ret, size_t *ret_len)
+{
+	FILE *f = open_memstream(ret, ret_len);
+	int r;
+
+	if (!f)
+		return -errno;
+	r = output_report(f, rep, OUTPUT_JSON, false);
+	if (fclose(f) != 0 && r >= 0)
+		r = -EIO;
+	if (r < 0) {
+		free(*ret);
+		*ret = NULL;
+	}
+	return r;
+}
+
+/* The collector connection and the spool of conf: 0, or EXIT_CONFIG with a message. */
+static int open_delivery(const struct agent_conf *conf, struct submit **sub, struct spool *sp)
+{
+	struct hu_err err = HU_ERR_INIT;
+
+	if (!conf->collector.url) {
+		fprintf(stderr,
+			"huolto-agent: collector.url is needed in %s (see huolto-agent(1))\n",
+			conf->path ? conf->path : HUOLTO_DEFAULT_AGENT_CONFIG);
+		return EXIT_CONFIG;
+	}
+	if (submit_open(&conf->collector, sub, &err) < 0 ||
+	    spool_open(conf->state_dir, conf->collector.spool_max_documents,
+		       conf->collector.spool_max_bytes, sp, &err) < 0) {
+		fprintf(stderr, "huolto-agent: %s\n", hu_err_msg(&err));
+		hu_err_clear(&err);
+		return EXIT_CONFIG;
+	}
+	return 0;
+}
+
+/* Send what the spool holds and say how it went: the exit status of run and send. */
+static int send_spool(const struct agent_conf *conf, const struct spool *sp, struct submit *sub,
+		      const char *what, unsigned dropped)
+{
+	struct deliver_stats st = { 0 };
+	struct hu_err err = HU_ERR_INIT;
+
+	if (deliver_spool(sp, sub, (size_t)conf->collector.spool_max_bytes, &st, &err) < 0)
+		fprintf(stderr, "huolto-agent: not delivered: %s\n", hu_err_msg(&err));
+	hu_err_clear(&err);
+	printf("%s: %u delivered, %u refused, %u waiting in %s%s\n", what, st.sent, st.refused,
+	       st.waiting, sp->dir, dropped ? " (oldest dropped: spool full)" : "");
+	return st.waiting ? RUN_WAITING : st.refused ? RUN_REFUSED : RUN_DELIVERED;
+}
+
+/* Check, keep the document in the spool, send everything the spool holds. */
+static int cmd_run(const struct cli *c)
+{
+	struct agent_conf conf = { 0 };
+	struct hu_report rep = { 0 };
+	struct hu_host *host = NULL;
+	struct spool sp = { 0 };
+	struct submit *sub = NULL;
+	struct hu_err err = HU_ERR_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	unsigned dropped = 0;
+	int status = EXIT_CONFIG, r;
+
+	if (c->n_names || c->format) {
+		fprintf(stderr, "huolto-agent: run takes no arguments and no --format\n");
+		return EXIT_CONFIG;
+	}
+	if (load_conf(c, &conf) < 0)
+		return EXIT_CONFIG;
+	status = open_delivery(&conf, &sub, &sp);
+	if (status)
+		goto out;
+	r = hu_host_local_new(&host);
+	struct run_opts o = { .only = c->only, .site = c->site, .now = time(NULL) };
+	o.at = c->at ? c->at : o.now;
+	if (r >= 0)
+		r = agent_run(&conf, host, &o, &rep, &err);
+	if (r >= 0)
+		r = report_text(&rep, &text, &len);
+	if (r >= 0)
+		r = spool_put(&sp, rep.id, text, len, &dropped, &err);
+	if (r < 0) {
+		/* What waits from earlier runs still goes. */
+		fprintf(stderr, "huolto-agent: %s\n",
+			err.msg ? err.msg : "making the report failed");
+		hu_err_clear(&err);
+	}
+	char what[64];
+	snprintf(what, sizeof(what), "report %s", rep.id[0] ? rep.id : "(none)");
+	status = send_spool(&conf, &sp, sub, what, dropped);
+	if (r < 0)
+		status = r == -EINVAL ? EXIT_CONFIG : RUN_WAITING;
+out:
+	free(text);
+	hu_err_clear(&err);
+	hu_report_clear(&rep);
+	hu_host_free(host);
+	submit_close(sub);
+	spool_close(&sp);
+	agent_conf_clear(&conf);
+	return status;
+}
+
+/* Only send what waits in the spool (after an outage, or from a test). */
+static int cmd_send(const struct cli *c)
+{
+	struct agent_conf conf = { 0 };
+	struct spool sp = { 0 };
+	struct submit *sub = NULL;
+	int status;
+
+	if (c->n_names || c->format) {
+		fprintf(stderr, "huolto-agent: send takes no arguments and no --format\n");
+		return EXIT_CONFIG;
+	}
+	if (load_conf(c, &conf) < 0)
+		return EXIT_CONFIG;
+	status = open_delivery(&conf, &sub, &sp);
+	if (!status)
+		status = send_spool(&conf, &sp, sub, "spool", 0);
+	submit_close(sub);
+	spool_close(&sp);
+	agent_conf_clear(&conf);
+	return status;
+}
+
 static int cmd_discover(const struct cli *c)
 {
 	struct agent_conf conf = { 0 };
@@ -424,6 +569,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(c.command, "check") == 0)
 		status = cmd_check(&c);
+	else if (strcmp(c.command, "run") == 0)
+		status = cmd_run(&c);
+	else if (strcmp(c.command, "send") == 0)
+		status = cmd_send(&c);
 	else if (strcmp(c.command, "discover") == 0)
 		status = cmd_discover(&c);
 	else if (strcmp(c.command, "resolve") == 0)

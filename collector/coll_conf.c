@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "coll_conf.h"
 #include "huolto/conf.h"
@@ -16,6 +20,41 @@ void coll_conf_clear(struct coll_conf *c)
 	free(c->client_ca);
 	free(c->sqlite);
 	*c = (struct coll_conf){ 0 };
+}
+
+int coll_listen_parse(const char *s, struct sockaddr_storage *ret)
+{
+	const char *colon = strrchr(s, ':');
+	char host[INET6_ADDRSTRLEN + 2];
+	char *end;
+
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
+		return -EINVAL;
+	errno = 0;
+	unsigned long port = strtoul(colon + 1, &end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *end || errno || port > 65535)
+		return -EINVAL;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = 0;
+	memset(ret, 0, sizeof(*ret));
+	if (host[0] == '[') {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ret;
+		size_t n = strlen(host);
+		if (n < 3 || host[n - 1] != ']')
+			return -EINVAL;
+		host[n - 1] = 0;
+		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+			return -EINVAL;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		return 0;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ret;
+	if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+		return -EINVAL;
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	return 0;
 }
 
 /* An absolute path at key of n (null allowed when nullable). */
@@ -56,11 +95,12 @@ static int section(const struct hu_conf_node *root, const char *name, const char
 
 static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu_err *err)
 {
-	static const char *const top[] = { "listen",    "tls",    "storage", "limits",
-					   "heartbeat", "alerts", NULL };
+	static const char *const top[] = { "listen",  "tls",       "storage", "limits",
+					   "threads", "heartbeat", "alerts",  NULL };
 	static const char *const tls_keys[] = { "cert", "key", "client_ca", NULL };
 	static const char *const storage_keys[] = { "sqlite", NULL };
-	static const char *const limits_keys[] = { "max_body", NULL };
+	static const char *const limits_keys[] = { "max_body", "connections", "timeout",
+						   "in_flight", NULL };
 	static const char *const heartbeat_keys[] = { "grace", NULL };
 	const struct hu_conf_node *n;
 	int r;
@@ -70,6 +110,13 @@ static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu
 		r = hu_conf_check_keys(root, top, err);
 	if (r >= 0)
 		r = hu_conf_get_string(root, "listen", &c->listen, err);
+	if (r >= 0 && coll_listen_parse(c->listen, &c->listen_addr) < 0)
+		r = hu_conf_error(hu_conf_get(root, "listen"), err, -EINVAL,
+				  "listen: expected ADDRESS:PORT with a numeric address, e.g. "
+				  "\"127.0.0.1:8443\" or \"[::1]:8443\", not \"%s\"",
+				  c->listen);
+	if (r >= 0)
+		r = hu_conf_get_int(root, "threads", 1, COLL_MAX_THREADS, &c->threads, err);
 	if (r >= 0 && (r = section(root, "tls", tls_keys, &n, err)) >= 0 && n) {
 		r = get_path(n, "cert", false, &c->tls_cert, err);
 		if (r >= 0)
@@ -79,8 +126,21 @@ static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu
 	}
 	if (r >= 0 && (r = section(root, "storage", storage_keys, &n, err)) >= 0 && n)
 		r = get_path(n, "sqlite", false, &c->sqlite, err);
-	if (r >= 0 && (r = section(root, "limits", limits_keys, &n, err)) >= 0 && n)
+	if (r >= 0 && (r = section(root, "limits", limits_keys, &n, err)) >= 0 && n) {
 		r = hu_conf_get_size(n, "max_body", 1024, 1024LL * 1024 * 1024, &c->max_body, err);
+		if (r >= 0)
+			r = hu_conf_get_int(n, "connections", 1, 65536, &c->connections, err);
+		if (r >= 0)
+			r = hu_conf_get_duration_ms(n, "timeout", 1000, 3600000, &c->timeout_ms,
+						    err);
+		if (r >= 0)
+			r = hu_conf_get_size(n, "in_flight", 1024, 64LL * 1024 * 1024 * 1024,
+					     &c->in_flight, err);
+		if (r >= 0 && c->in_flight < c->max_body)
+			r = hu_conf_error(
+			    hu_conf_get(n, "in_flight") ? hu_conf_get(n, "in_flight") : n, err,
+			    -EINVAL, "limits.in_flight must be at least limits.max_body");
+	}
 	if (r >= 0 && (r = section(root, "heartbeat", heartbeat_keys, &n, err)) >= 0 && n)
 		r = hu_conf_get_duration_ms(n, "grace", 60000, 365LL * 86400000, &c->grace_ms, err);
 	if (r >= 0 && (n = hu_conf_get(root, "alerts")) && !hu_conf_is_null(n))
@@ -91,13 +151,23 @@ static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu
 
 int coll_conf_load(const char *path, bool required, struct coll_conf *ret, struct hu_err *err)
 {
-	struct coll_conf c = { .max_body = 8LL * 1024 * 1024, .grace_ms = 26LL * 3600000 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct coll_conf c = {
+		.max_body = 8LL * 1024 * 1024,
+		.connections = 256,
+		.timeout_ms = 30000,
+		.in_flight = 256LL * 1024 * 1024,
+		.threads = cpus < 1   ? 1
+			   : cpus > 8 ? 8
+				      : cpus,
+		.grace_ms = 26LL * 3600000,
+	};
 	struct hu_conf *yaml = NULL;
 	int r;
 
 	c.listen = strdup("127.0.0.1:8443");
 	c.sqlite = strdup(COLL_DEFAULT_DB);
-	if (!c.listen || !c.sqlite) {
+	if (!c.listen || !c.sqlite || coll_listen_parse(c.listen, &c.listen_addr) < 0) {
 		coll_conf_clear(&c);
 		return -ENOMEM;
 	}

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "huolto/err.h"
 
@@ -12,15 +13,25 @@
 #define COLL_DEFAULT_DB     "/var/lib/huolto/collector.db"
 
 struct coll_conf {
-	char *path;       /* the file read; NULL on defaults */
-	char *listen;     /* "127.0.0.1:8443" */
-	char *tls_cert;   /* tls.cert */
-	char *tls_key;    /* tls.key */
-	char *client_ca;  /* tls.client_ca, or NULL */
-	char *sqlite;     /* storage.sqlite */
-	int64_t max_body; /* limits.max_body, bytes */
-	int64_t grace_ms; /* heartbeat.grace */
+	char *path;                          /* the file read; NULL on defaults */
+	char *listen;                        /* "127.0.0.1:8443" */
+	char *tls_cert;                      /* tls.cert */
+	char *tls_key;                       /* tls.key */
+	char *client_ca;                     /* tls.client_ca, or NULL */
+	char *sqlite;                        /* storage.sqlite */
+	struct sockaddr_storage listen_addr; /* listen, parsed */
+	int64_t max_body;                    /* limits.max_body, bytes */
+	int64_t connections;                 /* limits.connections: open connections at most */
+	int64_t timeout_ms; /* limits.timeout: a connection idle this long is closed */
+	int64_t in_flight;  /* limits.in_flight: bytes of bodies held at once, at most */
+	int64_t threads;    /* threads: serving threads */
+	int64_t grace_ms;   /* heartbeat.grace */
 };
+
+#define COLL_MAX_THREADS 64
+
+/* "127.0.0.1:8443" or "[::1]:8443" (numeric addresses only). */
+int coll_listen_parse(const char *s, struct sockaddr_storage *ret);
 
 /* Read path; when it does not exist and required is false, the defaults. */
 int coll_conf_load(const char *path, bool required, struct coll_conf *ret, struct hu_err *err);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "huolto/buf.h"
@@ -9,12 +10,16 @@
 /* The first few schema problems, "path: problem; ...". */
 struct problems {
 	struct hu_buf text;
+	char *field; /* the first problem's path */
+	size_t field_size;
 };
 
 static void note(void *ctx, const char *path, const char *problem)
 {
 	struct problems *p = ctx;
 
+	if (!p->text.len)
+		snprintf(p->field, p->field_size, "%s", path);
 	hu_buf_printf(&p->text, "%s%s: %s", p->text.len ? "; " : "", path, problem);
 }
 
@@ -31,9 +36,12 @@ static bool uuid_like(const char *s)
 	return true;
 }
 
-static int validate(const struct hu_schema *schema, json_t *doc, struct hu_err *err)
+static int validate(const struct hu_schema *schema, json_t *doc, struct ingest_result *ret,
+		    struct hu_err *err)
 {
-	struct problems p = { .text = HU_BUF_INIT(2048) };
+	struct problems p = { .text = HU_BUF_INIT(2048),
+			      .field = ret->field,
+			      .field_size = sizeof(ret->field) };
 	long n = hu_schema_check(schema, doc, 0, 5, note, &p, NULL);
 	int r = 0;
 
@@ -46,14 +54,20 @@ static int validate(const struct hu_schema *schema, json_t *doc, struct hu_err *
 	if (r < 0)
 		return r;
 	json_int_t v = json_integer_value(json_object_get(doc, "schema"));
-	if (v != 1)
+	if (v != 1) {
+		snprintf(ret->field, sizeof(ret->field), "schema");
 		return hu_err_set(err, -EBADMSG,
 				  "schema: version %lld is not one this collector reads (1)",
 				  (long long)v);
-	if (!uuid_like(json_string_value(json_object_get(doc, "id"))))
+	}
+	if (!uuid_like(json_string_value(json_object_get(doc, "id")))) {
+		snprintf(ret->field, sizeof(ret->field), "id");
 		return hu_err_set(err, -EBADMSG, "id: not a UUID");
-	if (!json_string_length(json_object_get(json_object_get(doc, "agent"), "name")))
+	}
+	if (!json_string_length(json_object_get(json_object_get(doc, "agent"), "name"))) {
+		snprintf(ret->field, sizeof(ret->field), "agent.name");
 		return hu_err_set(err, -EBADMSG, "agent.name: empty");
+	}
 	return 0;
 }
 
@@ -64,16 +78,19 @@ int ingest(struct store *s, const struct hu_schema *schema, const char *text, si
 	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	int r;
 
+	ret->field[0] = 0;
 	if (!doc)
 		return hu_err_set(err, -EBADMSG, "not JSON: line %d, column %d: %s", je.line,
 				  je.column, je.text);
-	r = validate(schema, doc, err);
+	r = validate(schema, doc, ret, err);
 	const char *name =
 	    json_string_value(json_object_get(json_object_get(doc, "agent"), "name"));
-	if (r >= 0 && agent && strcmp(agent, name) != 0)
+	if (r >= 0 && agent && strcmp(agent, name) != 0) {
+		snprintf(ret->field, sizeof(ret->field), "agent.name");
 		r = hu_err_set(err, -EPERM,
 			       "agent.name: \"%s\", but the credential is agent \"%s\"'s", name,
 			       agent);
+	}
 	if (r >= 0) {
 		struct store_doc d = {
 			.id = json_string_value(json_object_get(doc, "id")),

@@ -18,12 +18,14 @@
 
 struct ingest_result {
 	char id[INGEST_ID_MAX + 1];
-	bool duplicate; /* stored before: nothing changed */
+	bool duplicate;  /* stored before: nothing changed */
+	char field[128]; /* refused: the path of the first field at fault, or "" */
 };
 
 /*
  * Errors: -EBADMSG when the document is not valid JSON or not a valid
- * document (err names the line and column, or the field); -EPERM when
+ * document (err names the line and column, or the field; ret->field has
+ * the field's path); -EPERM when
  * agent is given and differs from the document's agent.name; others from
  * the store.
  */

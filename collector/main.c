@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,9 @@
 #include "huolto/buf.h"
 #include "huolto/config.h"
 #include "huolto/fileio.h"
+#include "huolto/log.h"
 #include "huolto/schema.h"
+#include "http.h"
 #include "ingest.h"
 #include "store.h"
 #include "token.h"
@@ -32,6 +35,8 @@ static void usage(FILE *f)
 		"Keeps the report documents of every huolto-agent.\n"
 		"\n"
 		"Commands:\n"
+		"  serve                 take documents over HTTPS and answer the API\n"
+		"                        (until SIGTERM or SIGINT)\n"
 		"  agent add NAME        make a token for agent NAME; printed once, only its\n"
 		"                        hash is kept\n"
 		"  agent list            agents with their document count and last report\n"
@@ -46,6 +51,7 @@ static void usage(FILE *f)
 		"  -c, --config PATH     configuration file (default %s;\n"
 		"                        when that file is absent: defaults)\n"
 		"  -f, --format FORMAT   list: text or json\n"
+		"  -v, --verbose         serve: log every request's outcome (debug)\n"
 		"  -h, --help            this help\n"
 		"  -V, --version         the version\n"
 		"\n"
@@ -57,6 +63,7 @@ static void usage(FILE *f)
 struct cli {
 	const char *config;
 	const char *format;
+	int verbose;
 	char **args;
 	int n_args;
 };
@@ -67,6 +74,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -74,13 +82,16 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	int opt;
 
 	/* Options anywhere: GNU getopt permutes the arguments. */
-	while ((opt = getopt_long(argc, argv, "c:f:hV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:f:vhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			c->config = optarg;
 			break;
 		case 'f':
 			c->format = optarg;
+			break;
+		case 'v':
+			c->verbose++;
 			break;
 		case 'h':
 			usage(stdout);
@@ -107,8 +118,36 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	return -1;
 }
 
-static int open_store(const struct cli *c, struct coll_conf *conf, struct store **ret)
+static int load_schema(struct hu_schema **ret)
 {
+	struct hu_err err = HU_ERR_INIT;
+	int r = hu_schema_parse("docs/report-schema.md", coll_report_schema, coll_report_schema_len,
+				ret, &err);
+
+	if (r < 0)
+		fprintf(stderr, "huolto-collector: %s\n", hu_err_msg(&err));
+	hu_err_clear(&err);
+	return r;
+}
+
+/* What a command works with; closed by session_close. */
+struct session {
+	struct coll_conf conf;
+	struct store *store;
+	struct hu_schema *schema; /* when asked for */
+};
+
+static void session_close(struct session *ses)
+{
+	hu_schema_free(ses->schema);
+	store_close(ses->store);
+	coll_conf_clear(&ses->conf);
+}
+
+/* Configuration, storage and, with want_schema, the schema: 0 or an exit status. */
+static int session_open(const struct cli *c, bool want_schema, struct session *ses)
+{
+	struct coll_conf *conf = &ses->conf;
 	struct hu_err err = HU_ERR_INIT;
 	const char *path = c->config ? c->config : COLL_DEFAULT_CONFIG;
 	int r = coll_conf_load(path, c->config != NULL, conf, &err);
@@ -118,12 +157,14 @@ static int open_store(const struct cli *c, struct coll_conf *conf, struct store 
 		hu_err_clear(&err);
 		return EXIT_USAGE;
 	}
-	r = store_sqlite_open(conf->sqlite, ret, &err);
+	r = store_sqlite_open(conf->sqlite, &ses->store, &err);
 	if (r < 0) {
 		fprintf(stderr, "huolto-collector: %s\n", hu_err_msg(&err));
 		hu_err_clear(&err);
 		return EXIT_FAIL;
 	}
+	if (want_schema && load_schema(&ses->schema) < 0)
+		return EXIT_FAIL;
 	return 0;
 }
 
@@ -199,8 +240,8 @@ static int cmd_principal(const struct cli *c, enum store_role role)
 	const char *what = role == STORE_AGENT ? "agent" : "operator";
 	const char *verb = c->n_args > 1 ? c->args[1] : "";
 	struct hu_err err = HU_ERR_INIT;
-	struct coll_conf conf = { 0 };
-	struct store *s = NULL;
+	struct session ses = { 0 };
+	struct store *s;
 	char ebuf[128];
 	int status, r = 0;
 
@@ -218,7 +259,8 @@ static int cmd_principal(const struct cli *c, enum store_role role)
 			what, c->args[2]);
 		return EXIT_USAGE;
 	}
-	status = open_store(c, &conf, &s);
+	status = session_open(c, false, &ses);
+	s = ses.store;
 	if (status)
 		goto out;
 	if (strcmp(verb, "list") == 0) {
@@ -246,14 +288,12 @@ static int cmd_principal(const struct cli *c, enum store_role role)
 	}
 	if (r < 0) {
 		fprintf(stderr, "huolto-collector: %s\n",
-			hu_err_msg(&err)[0] ? hu_err_msg(&err)
-					    : hu_strerror(r, ebuf, sizeof(ebuf)));
+			err.msg ? err.msg : hu_strerror(r, ebuf, sizeof(ebuf)));
 		status = EXIT_FAIL;
 	}
 out:
 	hu_err_clear(&err);
-	store_close(s);
-	coll_conf_clear(&conf);
+	session_close(&ses);
 	return status;
 }
 
@@ -284,39 +324,30 @@ static int slurp(const char *path, size_t max, char **ret, size_t *ret_len, stru
 
 static int cmd_ingest(const struct cli *c)
 {
-	struct coll_conf conf = { 0 };
-	struct hu_schema *schema = NULL;
+	struct session ses = { 0 };
 	struct hu_err err = HU_ERR_INIT;
-	struct store *s = NULL;
 	int status, refused = 0;
 
 	if (c->n_args < 2) {
 		fprintf(stderr, "huolto-collector: usage: ingest FILE...\n");
 		return EXIT_USAGE;
 	}
-	status = open_store(c, &conf, &s);
+	status = session_open(c, true, &ses);
 	if (status)
 		goto out;
-	if (hu_schema_parse("docs/report-schema.md", coll_report_schema, coll_report_schema_len,
-			    &schema, &err) < 0) {
-		fprintf(stderr, "huolto-collector: %s\n", hu_err_msg(&err));
-		status = EXIT_FAIL;
-		goto out;
-	}
 	for (int i = 1; i < c->n_args; i++) {
 		const char *path = c->args[i];
 		struct ingest_result res = { 0 };
 		char ebuf[128];
 		char *text = NULL;
 		size_t len = 0;
-		int r = slurp(path, (size_t)conf.max_body, &text, &len, &err);
+		int r = slurp(path, (size_t)ses.conf.max_body, &text, &len, &err);
 		if (r >= 0)
-			r = ingest(s, schema, text, len, NULL, time(NULL), &res, &err);
+			r = ingest(ses.store, ses.schema, text, len, NULL, time(NULL), &res, &err);
 		free(text);
 		if (r < 0) {
 			fprintf(stderr, "huolto-collector: %s: %s\n", path,
-				hu_err_msg(&err)[0] ? hu_err_msg(&err)
-						    : hu_strerror(r, ebuf, sizeof(ebuf)));
+				err.msg ? err.msg : hu_strerror(r, ebuf, sizeof(ebuf)));
 			hu_err_clear(&err);
 			refused++;
 			continue;
@@ -326,9 +357,61 @@ static int cmd_ingest(const struct cli *c)
 	status = refused ? EXIT_FAIL : 0;
 out:
 	hu_err_clear(&err);
-	hu_schema_free(schema);
-	store_close(s);
-	coll_conf_clear(&conf);
+	session_close(&ses);
+	return status;
+}
+
+/* Wait for SIGTERM or SIGINT (blocked in every thread, so only this one takes them). */
+static void wait_for_stop(const sigset_t *set)
+{
+	for (;;) {
+		int sig = sigwaitinfo(set, NULL);
+		if (sig == SIGTERM || sig == SIGINT) {
+			hu_log_info("signal %d: stopping", sig);
+			return;
+		}
+		if (sig == SIGHUP)
+			hu_log_info("SIGHUP: nothing to reload; restart to read the configuration");
+	}
+}
+
+static int cmd_serve(const struct cli *c)
+{
+	struct session ses = { 0 };
+	struct hu_err err = HU_ERR_INIT;
+	struct server *srv = NULL;
+	sigset_t set;
+	int status;
+
+	if (c->n_args != 1) {
+		fprintf(stderr, "huolto-collector: serve takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	hu_log_setup("huolto-collector", c->verbose ? HU_LOG_DEBUG : HU_LOG_INFO);
+	status = session_open(c, true, &ses);
+	if (status)
+		goto out;
+	/* Before any thread starts: the serving threads inherit the mask. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int r = server_start(&ses.conf, ses.store, ses.schema, &srv, &err);
+	if (r < 0) {
+		fprintf(stderr, "huolto-collector: %s\n", hu_err_msg(&err));
+		status = r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
+		goto out;
+	}
+	hu_log_info("serving on %s (port %u), %lld threads, database %s", ses.conf.listen,
+		    server_port(srv), (long long)ses.conf.threads, ses.conf.sqlite);
+	wait_for_stop(&set);
+	server_stop(srv);
+	status = 0;
+out:
+	hu_err_clear(&err);
+	session_close(&ses);
 	return status;
 }
 
@@ -340,6 +423,8 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	const char *cmd = c.args[0];
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(&c);
 	if (strcmp(cmd, "agent") == 0)
 		return cmd_principal(&c, STORE_AGENT);
 	if (strcmp(cmd, "operator") == 0)

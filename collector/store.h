@@ -44,6 +44,9 @@ struct store_ops {
 	/* The holder of an unrevoked token with this hash: 0 and *ret_name (owned), or -ENOENT. */
 	int (*principal_find)(struct store *s, enum store_role role, const char *token_sha256,
 			      char **ret_name, struct hu_err *err);
+	/* 0 when name holds a live credential of role (a client certificate's CN), or -ENOENT. */
+	int (*principal_active)(struct store *s, enum store_role role, const char *name,
+				struct hu_err *err);
 	/*
 	 * Agents: [{name, created_at, revoked_at, documents, last_report}], by name.
 	 * Operators: [{name, created_at, revoked_at}].

@@ -192,19 +192,22 @@ static int do_principal_revoke(struct store *s, enum store_role role, const char
 	return r;
 }
 
-static int do_principal_find(struct store *s, enum store_role role, const char *token_sha256,
-			     char **ret_name, struct hu_err *err)
+/* The name of the live credential holder of role whose column by equals value. */
+static int lookup(struct store *s, enum store_role role, bool by_name, const char *value,
+		  char **ret_name, struct hu_err *err)
 {
 	sqlite3 *db = SQ(s)->db;
 	sqlite3_stmt *st = NULL;
 	int r = prepare(db,
-			"SELECT name FROM principals "
-			"WHERE token_sha256 = ? AND role = ? AND revoked_at IS NULL",
+			by_name ? "SELECT name FROM principals "
+				  "WHERE name = ? AND role = ? AND revoked_at IS NULL"
+				: "SELECT name FROM principals "
+				  "WHERE token_sha256 = ? AND role = ? AND revoked_at IS NULL",
 			&st, err);
 
 	if (r < 0)
 		return r;
-	bind_text(st, 1, token_sha256);
+	bind_text(st, 1, value);
 	bind_text(st, 2, role_name(role));
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -216,6 +219,22 @@ static int do_principal_find(struct store *s, enum store_role role, const char *
 		r = db_error(db, err, "looking up a credential");
 	}
 	sqlite3_finalize(st);
+	return r;
+}
+
+static int do_principal_find(struct store *s, enum store_role role, const char *token_sha256,
+			     char **ret_name, struct hu_err *err)
+{
+	return lookup(s, role, false, token_sha256, ret_name, err);
+}
+
+static int do_principal_active(struct store *s, enum store_role role, const char *name,
+			       struct hu_err *err)
+{
+	char *found = NULL;
+	int r = lookup(s, role, true, name, &found, err);
+
+	free(found);
 	return r;
 }
 
@@ -572,6 +591,12 @@ static int sq_principal_find(struct store *s, enum store_role role, const char *
 	LOCKED(do_principal_find(s, role, token_sha256, ret_name, err));
 }
 
+static int sq_principal_active(struct store *s, enum store_role role, const char *name,
+			       struct hu_err *err)
+{
+	LOCKED(do_principal_active(s, role, name, err));
+}
+
 static int sq_principal_list(struct store *s, enum store_role role, json_t **ret,
 			     struct hu_err *err)
 {
@@ -612,6 +637,7 @@ static const struct store_ops sqlite_ops = {
 	.principal_add = sq_principal_add,
 	.principal_revoke = sq_principal_revoke,
 	.principal_find = sq_principal_find,
+	.principal_active = sq_principal_active,
 	.principal_list = sq_principal_list,
 	.document_put = sq_document_put,
 	.site_list = sq_site_list,

@@ -24,7 +24,7 @@ assert_contains "$ERR" "$TMP/absent.yaml: No such file or directory" "missing fi
 printf 'agent:\n  name: web01\nsitez: []\n' >"$TMP/c1.yaml"
 run_agent check --config "$TMP/c1.yaml"
 assert_eq 3 "$STATUS" "unknown key"
-assert_contains "$ERR" "$TMP/c1.yaml:3:1: unknown key \"sitez\" (expected one of: agent, sites, discover, resolver, mail, php, tls, dns, cms, db)" "unknown key message"
+assert_contains "$ERR" "$TMP/c1.yaml:3:1: unknown key \"sitez\" (expected one of: agent, sites, discover, resolver, mail, collector, php, tls, dns, cms, db)" "unknown key message"
 printf 'sites:\n  - name: a.fi\n    urls: ["gopher://a.fi/"]\n' >"$TMP/c2.yaml"
 run_agent check --config "$TMP/c2.yaml"
 assert_eq 3 "$STATUS" "bad url"

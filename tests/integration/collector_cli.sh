@@ -4,20 +4,11 @@
 # agent document (stored, then duplicate; invalid ones refused naming the
 # field), what storage holds afterwards, and configuration errors.
 . "$(dirname "$0")/lib.sh"
+COLL_CONF=$TMP/c.yaml
+. "$(dirname "$0")/collector_lib.sh"
 
-need sqlite3
-need jq
-COLLECTOR=${HUOLTO_COLLECTOR:?}
 DB=$TMP/collector.db
 printf 'listen: "127.0.0.1:8443"\nstorage: {sqlite: %s}\nlimits: {max_body: 8MiB}\nheartbeat: {grace: 26h}\n' "$DB" >"$TMP/c.yaml"
-coll() { # ARGS...: OUT, ERR, STATUS
-	set +e
-	"$COLLECTOR" --config "$TMP/c.yaml" "$@" >"$TMP/out" 2>"$TMP/err"
-	STATUS=$?
-	set -e
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
-}
 
 note "agent add prints a token once; the database keeps only its SHA-256"
 coll agent add web01
@@ -105,6 +96,23 @@ assert_contains "$ERR" "$TMP/c.yaml:2:1: unknown key \"listne\"" "unknown key me
 printf 'storage: {sqlite: %s}\nlimits: {max_body: 8MB}\n' "$DB" >"$TMP/c.yaml"
 coll agent list
 assert_contains "$ERR" "$TMP/c.yaml:2:20: expected a size such as 512KiB, 8MiB or 1GiB, not \"8MB\"" "size message"
+printf 'storage: {sqlite: %s}\nlisten: "localhost:8443"\n' "$DB" >"$TMP/c.yaml"
+coll agent list
+assert_eq 2 "$STATUS" "a host name in listen"
+assert_contains "$ERR" "$TMP/c.yaml:2:9: listen: expected ADDRESS:PORT with a numeric address" "listen message"
+printf 'storage: {sqlite: %s}\nlisten: "[::1]:70000"\n' "$DB" >"$TMP/c.yaml"
+coll agent list
+assert_eq 2 "$STATUS" "a port past 65535"
+printf 'storage: {sqlite: %s}\nlimits: {max_body: 16MiB, in_flight: 8MiB}\n' "$DB" >"$TMP/c.yaml"
+coll agent list
+assert_contains "$ERR" "limits.in_flight must be at least limits.max_body" "in_flight below max_body"
+printf 'storage: {sqlite: %s}\nthreads: 0\n' "$DB" >"$TMP/c.yaml"
+coll agent list
+assert_eq 2 "$STATUS" "threads: 0"
+printf 'storage: {sqlite: %s}\n' "$DB" >"$TMP/c.yaml"
+coll serve
+assert_eq 2 "$STATUS" "serve without tls"
+assert_contains "$ERR" "serve needs tls.cert in the configuration" "says what is missing"
 printf 'storage: {sqlite: %s}\n' "$TMP/new.db" >"$TMP/c.yaml"
 sqlite3 "$TMP/new.db" "PRAGMA user_version = 99"
 coll agent list
