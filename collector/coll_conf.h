@@ -10,7 +10,7 @@
 #include "huolto/err.h"
 
 #define COLL_DEFAULT_CONFIG "/etc/huolto/collector.yaml"
-#define COLL_DEFAULT_DB     "/var/lib/huolto/collector.db"
+#define COLL_DEFAULT_DB     "/var/lib/huolto-collector/collector.db"
 
 struct coll_conf {
 	char *path;                          /* the file read; NULL on defaults */
