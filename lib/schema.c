@@ -282,13 +282,34 @@ static const char *type_name(unsigned t)
 	return "?";
 }
 
+/* Append s to b (paths are built for every value: no printf on this path). */
+static void put(struct check *c, struct hu_buf *b, const char *s)
+{
+	if (hu_buf_append(b, s, strlen(s)) < 0)
+		c->nomem = true;
+}
+
+/* Append "[i]" to the document path. */
+static void put_index(struct check *c, size_t i)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	*--p = '\0';
+	*--p = ']';
+	do
+		*--p = (char)('0' + i % 10);
+	while ((i /= 10) > 0);
+	*--p = '[';
+	put(c, &c->dpath, p);
+}
+
 /* Append to both paths; returns the lengths to restore. */
 static void push(struct check *c, const char *skey, const char *dkey, size_t *sl, size_t *dl)
 {
 	*sl = c->spath.len;
 	*dl = c->dpath.len;
-	if (hu_buf_printf(&c->spath, "%s", skey) < 0 || hu_buf_printf(&c->dpath, "%s", dkey) < 0)
-		c->nomem = true;
+	put(c, &c->spath, skey);
+	put(c, &c->dpath, dkey);
 }
 
 static void pop(struct check *c, size_t sl, size_t dl)
@@ -314,8 +335,7 @@ static void check_object(struct check *c, const size_t *req, size_t n_req, json_
 		if (!json_object_get(obj, name)) {
 			size_t sl, dl;
 			push(c, "", c->dpath.len ? "." : "", &sl, &dl);
-			if (hu_buf_printf(&c->dpath, "%s", name) < 0)
-				c->nomem = true;
+			put(c, &c->dpath, name);
 			problem(c, "required, missing");
 			pop(c, sl, dl);
 		}
@@ -325,9 +345,8 @@ static void check_object(struct check *c, const size_t *req, size_t n_req, json_
 		size_t sl, dl;
 		const char *sep = c->spath.len ? "." : "";
 		push(c, sep, sep, &sl, &dl);
-		if (hu_buf_printf(&c->spath, "%s", key) < 0 ||
-		    hu_buf_printf(&c->dpath, "%s", key) < 0)
-			c->nomem = true;
+		put(c, &c->spath, key);
+		put(c, &c->dpath, key);
 		const struct field *f = c->nomem ? NULL : find(c->s, c->spath.data);
 		if (f)
 			check_value(c, f, child);
@@ -359,8 +378,7 @@ static void check_value(struct check *c, const struct field *f, json_t *v)
 		json_array_foreach(v, i, item)
 		{
 			size_t dl2 = c->dpath.len;
-			if (hu_buf_printf(&c->dpath, "[%zu]", i) < 0)
-				c->nomem = true;
+			put_index(c, i);
 			if (items)
 				check_value(c, items, item);
 			else if (c->flags & HU_SCHEMA_STRICT)
