@@ -67,7 +67,7 @@ int api_report(const struct api *a, const char *agent, const char *text, size_t 
 		hu_err_clear(&err);
 		return r;
 	}
-	const char *msg = err.msg ? err.msg : hu_strerror(r, ebuf, sizeof(ebuf));
+	const char *msg = hu_err_text(&err, r, ebuf, sizeof(ebuf));
 	if (r == -EBADMSG) {
 		*ret_reason = REJECT_INVALID;
 		r = api_error(ret, 400, res.field, "%s", msg);
@@ -106,7 +106,7 @@ long api_agents_silent(const json_t *agents, time_t now, int64_t grace_ms)
 static int store_failed(struct api_answer *ret, int r, struct hu_err *err)
 {
 	char ebuf[128];
-	const char *msg = err->msg ? err->msg : hu_strerror(r, ebuf, sizeof(ebuf));
+	const char *msg = hu_err_text(err, r, ebuf, sizeof(ebuf));
 
 	r = api_error(ret, 500, NULL, "storage: %s", msg);
 	hu_err_clear(err);

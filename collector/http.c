@@ -83,10 +83,13 @@ static enum MHD_Result send_answer(struct MHD_Connection *c, struct request *q,
 	return r;
 }
 
-/* Answer an error; for documents, counted under reason. */
+/*
+ * Answer an error, {"error": "<msg><detail>"}, with an optional extra header;
+ * for documents, counted and logged under reason.
+ */
 static enum MHD_Result refuse(struct server *srv, struct MHD_Connection *c, struct request *q,
 			      unsigned status, enum reject_reason reason, const char *header,
-			      const char *value, const char *fmt, const char *arg)
+			      const char *value, const char *msg, const char *detail)
 {
 	struct api_answer a = { 0 };
 	enum MHD_Result r;
@@ -94,9 +97,9 @@ static enum MHD_Result refuse(struct server *srv, struct MHD_Connection *c, stru
 	if (q->route == ROUTE_REPORT) {
 		metrics_reject(&srv->metrics, reason);
 		hu_log_warning("%s: document refused (%u %s): %s%s", q->address, status,
-			       reject_reason_name(reason), fmt, arg ? arg : "");
+			       reject_reason_name(reason), msg, detail ? detail : "");
 	}
-	if (api_error(&a, status, NULL, "%s%s", fmt, arg ? arg : "") < 0)
+	if (api_error(&a, status, NULL, "%s%s", msg, detail ? detail : "") < 0)
 		return MHD_NO;
 	r = send_answer(c, q, &a, header, value);
 	api_answer_clear(&a);
@@ -184,13 +187,22 @@ static bool is_json(const char *type)
 	return type[n] == 0 || type[n] == ';' || type[n] == ' ';
 }
 
+static enum MHD_Result refuse_too_large(struct server *srv, struct MHD_Connection *c,
+					struct request *q)
+{
+	char limit[32];
+
+	snprintf(limit, sizeof(limit), "%lld", (long long)srv->max_body);
+	return refuse(srv, c, q, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_TOO_LARGE, NULL, NULL,
+		      "the document is larger than limits.max_body, bytes: ", limit);
+}
+
 /* The headers of POST /api/v1/reports: everything is checked before the body is read. */
 static enum MHD_Result begin_report(struct server *srv, struct MHD_Connection *c, struct request *q,
 				    const char *method)
 {
 	const char *len = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	const char *why;
-	char limit[32];
 
 	q->route = ROUTE_REPORT;
 	if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
@@ -199,16 +211,13 @@ static enum MHD_Result begin_report(struct server *srv, struct MHD_Connection *c
 	if (!is_json(header(c, MHD_HTTP_HEADER_CONTENT_TYPE)))
 		return refuse(srv, c, q, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, REJECT_CONTENT_TYPE, NULL,
 			      NULL, "Content-Type must be application/json", NULL);
-	snprintf(limit, sizeof(limit), "%lld", (long long)srv->max_body);
 	int64_t want = srv->max_body;
 	if (len) {
 		char *end;
 		errno = 0;
 		unsigned long long n = strtoull(len, &end, 10);
 		if (errno || *end || n > (unsigned long long)srv->max_body)
-			return refuse(
-			    srv, c, q, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_TOO_LARGE, NULL, NULL,
-			    "the document is larger than limits.max_body, bytes: ", limit);
+			return refuse_too_large(srv, c, q);
 		want = (int64_t)n;
 	}
 	int r = agent_of(srv, c, q, &why);
@@ -234,13 +243,9 @@ static enum MHD_Result finish_report(struct server *srv, struct MHD_Connection *
 {
 	struct api_answer a = { 0 };
 	enum reject_reason why = REJECT_ERROR;
-	char limit[32];
 
-	if (q->too_large) {
-		snprintf(limit, sizeof(limit), "%lld", (long long)srv->max_body);
-		return refuse(srv, c, q, MHD_HTTP_CONTENT_TOO_LARGE, REJECT_TOO_LARGE, NULL, NULL,
-			      "the document is larger than limits.max_body, bytes: ", limit);
-	}
+	if (q->too_large)
+		return refuse_too_large(srv, c, q);
 	if (api_report(&srv->api, q->agent, q->body.data ? q->body.data : "", q->body.len,
 		       time(NULL), &a, &why) < 0)
 		return MHD_NO;

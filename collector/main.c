@@ -287,8 +287,7 @@ static int cmd_principal(const struct cli *c, enum store_role role)
 		explicit_bzero(token, sizeof(token));
 	}
 	if (r < 0) {
-		fprintf(stderr, "huolto-collector: %s\n",
-			err.msg ? err.msg : hu_strerror(r, ebuf, sizeof(ebuf)));
+		fprintf(stderr, "huolto-collector: %s\n", hu_err_text(&err, r, ebuf, sizeof(ebuf)));
 		status = EXIT_FAIL;
 	}
 out:
@@ -347,7 +346,7 @@ static int cmd_ingest(const struct cli *c)
 		free(text);
 		if (r < 0) {
 			fprintf(stderr, "huolto-collector: %s: %s\n", path,
-				err.msg ? err.msg : hu_strerror(r, ebuf, sizeof(ebuf)));
+				hu_err_text(&err, r, ebuf, sizeof(ebuf)));
 			hu_err_clear(&err);
 			refused++;
 			continue;

@@ -85,6 +85,11 @@ const char *hu_err_msg(const struct hu_err *err)
 	return err && err->msg ? err->msg : "unknown error";
 }
 
+const char *hu_err_text(const struct hu_err *err, int code, char *buf, size_t len)
+{
+	return err && err->msg ? err->msg : hu_strerror(code, buf, len);
+}
+
 void hu_err_clear(struct hu_err *err)
 {
 	if (!err)

@@ -40,6 +40,9 @@ void hu_err_prefix(struct hu_err *err, const char *fmt, ...) __attribute__((form
 /* The message, or "unknown error" when none was set. Never NULL. */
 const char *hu_err_msg(const struct hu_err *err);
 
+/* The message, or when none was set the text of code into buf. Never NULL. */
+const char *hu_err_text(const struct hu_err *err, int code, char *buf, size_t len);
+
 /* Release the message; err may be NULL. */
 void hu_err_clear(struct hu_err *err);
 

@@ -119,7 +119,7 @@ static void leftovers_and_refused(void **state)
 	struct hu_err err = HU_ERR_INIT;
 	struct spool sp;
 	struct hu_strv names = HU_STRV_INIT;
-	char path[256];
+	char path[1024];
 	struct stat st;
 
 	assert_int_equal(spool_open(f->dir, 10, 1 << 20, &sp, &err), 0);
