@@ -3,7 +3,8 @@
 # sending to it: with a token and with a client certificate (mutual TLS);
 # every rejection (400 naming the field, 401, 403, 405, 413 by length and
 # chunked, 415); TLS 1.1 refused; the operator API; /metrics and /healthz; the agent's spool
-# growing (bounded) while the collector is down and draining when it is up.
+# growing (bounded) while the collector is down and draining when it is up;
+# a collector that stalls costs the agent its timeout.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector_lib.sh"
 
@@ -194,6 +195,21 @@ run_agent --config "$TMP/web01.yaml" --only cms send
 assert_eq 2 "$STATUS" "send with a refused document"
 assert_contains "$ERR" "sites[0].name" "the collector's reason"
 [ -f "$TMP/state-web01/spool/refused/0000000001000000000-00000000-0000-4000-8000-000000000400.json" ] || fail "kept in refused"
+
+note "a collector that accepts and never answers: the upload ends at collector.connect_timeout"
+: "${BLACKHOLE:?run through ctest}"
+"$BLACKHOLE" 60 >"$TMP/hole.port" &
+track $!
+wait_until 10 test -s "$TMP/hole.port" || fail "blackhole did not start"
+agent_conf stalled 10 "token_file: $TMP/web01.token" "connect_timeout: 1s" "timeout: 3s"
+sed -i "s|127.0.0.1:$PORT|127.0.0.1:$(cat "$TMP/hole.port")|" "$TMP/stalled.yaml"
+start=$(date +%s)
+run_agent --config "$TMP/stalled.yaml" --only cms run
+elapsed=$(($(date +%s) - start))
+assert_eq 1 "$STATUS" "run against a stalled collector"
+assert_contains "$ERR" "timeout" "says it timed out"
+[ "$elapsed" -le 10 ] || fail "the stalled upload took ${elapsed}s, not about 1s"
+assert_eq 1 "$(find "$TMP/state-stalled/spool" -maxdepth 1 -name '*.json' | wc -l)" "kept in the spool"
 
 note "configuration errors"
 sed -i 's|^  url: .*|  url: "http://127.0.0.1:1/"|' "$TMP/web01.yaml"
