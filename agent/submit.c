@@ -5,17 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "huolto/buf.h"
 #include "huolto/config.h"
 #include "huolto/fileio.h"
 #include "huolto/log.h"
 #include "huolto/secret.h"
+#include "huolto/url.h"
 #include "submit.h"
 
-#define TOKEN_FILE_MAX 4096
-#define ANSWER_MAX     (64 * 1024) /* the collector's answers are small */
+#define ANSWER_MAX (64 * 1024) /* the collector's answers are small */
 
 struct submit {
 	CURL *curl;
@@ -56,25 +55,18 @@ static int get_path(const struct hu_conf_node *n, const char *key, char **ret, s
 
 static int check_url(const struct hu_conf_node *v, const char *url, struct hu_err *err)
 {
-	CURLU *u = curl_url();
 	char *scheme = NULL;
-	int r = 0;
+	const char *why = NULL;
+	int r = hu_url_scheme(url, &scheme, &why);
 
-	if (!u)
-		return -ENOMEM;
-	CURLUcode uc = curl_url_set(u, CURLUPART_URL, url, 0);
-	if (uc == CURLUE_OK)
-		uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-	if (uc != CURLUE_OK)
-		r = hu_conf_error(v, err, -EINVAL, "collector.url: not a URL: %s",
-				  curl_url_strerror(uc));
-	else if (strcmp(scheme, "https") != 0)
+	if (r == -EINVAL)
+		r = hu_conf_error(v, err, r, "collector.url: not a URL: %s", why);
+	else if (r >= 0 && strcmp(scheme, "https") != 0)
 		r = hu_conf_error(v, err, -EINVAL,
 				  "collector.url must be https (documents carry the server's "
 				  "inventory), not %s",
 				  scheme);
-	curl_free(scheme);
-	curl_url_cleanup(u);
+	free(scheme);
 	return r;
 }
 
@@ -142,33 +134,6 @@ void submit_close(struct submit *s)
 	free(s);
 }
 
-/* The token: the file's first line, without surrounding blanks. */
-static int read_token(const char *path, char **ret, struct hu_err *err)
-{
-	struct stat st;
-	char *text = NULL;
-	size_t len = 0;
-	int r = hu_read_local_file(path, TOKEN_FILE_MAX, &text, &len, NULL, err);
-
-	if (r < 0)
-		return r;
-	if (stat(path, &st) == 0 && (st.st_mode & 077))
-		hu_log_warning("%s: readable by others (mode %03o): a token file should be 0600",
-			       path, (unsigned)(st.st_mode & 0777));
-	char *p = text, *end;
-	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		p++;
-	end = p + strcspn(p, " \t\r\n");
-	if (end == p || memchr(text, 0, len)) {
-		hu_secret_free(text);
-		return hu_err_set(err, -EINVAL, "%s: no token in the file", path);
-	}
-	*end = 0;
-	memmove(text, p, (size_t)(end - p) + 1);
-	*ret = text;
-	return 0;
-}
-
 int submit_open(const struct submit_conf *c, struct submit **ret, struct hu_err *err)
 {
 	struct submit *s = calloc(1, sizeof(*s));
@@ -184,7 +149,7 @@ int submit_open(const struct submit_conf *c, struct submit **ret, struct hu_err 
 		r = -ENOMEM;
 	}
 	if (r >= 0 && c->token_file)
-		r = read_token(c->token_file, &s->token, err);
+		r = hu_secret_read_file(c->token_file, &s->token, err);
 	if (r >= 0 && !(s->curl = curl_easy_init()))
 		r = -ENOMEM;
 	if (r >= 0) {
