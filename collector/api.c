@@ -55,9 +55,11 @@ int api_report(const struct api *a, const char *agent, const char *text, size_t 
 	struct ingest_result res = { 0 };
 	struct hu_err err = HU_ERR_INIT;
 	char ebuf[128];
-	int r = ingest(a->store, a->schema, text, len, agent, now, &res, &err);
+	int r = ingest(a->store, a->schema, a->alerts, text, len, agent, now, &res, &err);
 
 	if (r >= 0) {
+		if (res.alerts_queued)
+			alerter_kick(a->alerter);
 		metrics_document(a->metrics, res.duplicate ? DOC_DUPLICATE : DOC_STORED);
 		r = res.duplicate
 			? answer_json(ret, 200,
@@ -122,6 +124,8 @@ int api_read(const struct api *a, const char *path, struct api_answer *ret)
 
 	if (strcmp(path, "sites") == 0) {
 		r = s->ops->site_list(s, &j, &err);
+	} else if (strcmp(path, "alerts") == 0) {
+		r = s->ops->alert_list(s, &j, &err);
 	} else if (strcmp(path, "agents") == 0) {
 		r = s->ops->principal_list(s, STORE_AGENT, &j, &err);
 	} else if (strncmp(path, "sites/", 6) == 0 && path[6] && !strchr(path + 6, '/')) {

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "huolto/schema.h"
+#include "alerter.h"
 #include "metrics.h"
 #include "store.h"
 
@@ -24,7 +25,9 @@ struct api {
 	struct store *store;
 	const struct hu_schema *schema;
 	struct metrics *metrics;
-	int64_t grace_ms; /* heartbeat.grace */
+	int64_t grace_ms;                  /* heartbeat.grace */
+	const struct store_alerts *alerts; /* NULL: no alerting */
+	struct alerter *alerter;           /* told when a document queued alerts; may be NULL */
 };
 
 struct api_answer {
@@ -47,7 +50,7 @@ void api_answer_clear(struct api_answer *a);
 int api_report(const struct api *a, const char *agent, const char *text, size_t len, time_t now,
 	       struct api_answer *ret, enum reject_reason *ret_reason);
 
-/* GET of path under /api/v1/ (sites, sites/NAME, agents): 200, 404, 500. */
+/* GET of path under /api/v1/ (sites, sites/NAME, agents, alerts): 200, 404, 500. */
 int api_read(const struct api *a, const char *path, struct api_answer *ret);
 
 /* GET /metrics. */

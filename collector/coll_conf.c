@@ -19,6 +19,7 @@ void coll_conf_clear(struct coll_conf *c)
 	free(c->tls_key);
 	free(c->client_ca);
 	free(c->sqlite);
+	alerts_conf_clear(&c->alerts);
 	*c = (struct coll_conf){ 0 };
 }
 
@@ -142,10 +143,10 @@ static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu
 			    -EINVAL, "limits.in_flight must be at least limits.max_body");
 	}
 	if (r >= 0 && (r = section(root, "heartbeat", heartbeat_keys, &n, err)) >= 0 && n)
-		r = hu_conf_get_duration_ms(n, "grace", 60000, 365LL * 86400000, &c->grace_ms, err);
-	if (r >= 0 && (n = hu_conf_get(root, "alerts")) && !hu_conf_is_null(n))
-		r = hu_conf_error(n, err, -ENOTSUP,
-				  "alerts: not built in this version of huolto-collector yet");
+		r = hu_conf_get_duration_ms(n, "grace", 1000, 365LL * 86400000, &c->grace_ms, err);
+	if (r >= 0)
+		r = alerts_conf_parse(hu_conf_get(root, "alerts"), &c->alerts, err);
+	c->alerts.store.grace_s = c->grace_ms / 1000;
 	return r;
 }
 
@@ -165,6 +166,7 @@ int coll_conf_load(const char *path, bool required, struct coll_conf *ret, struc
 	struct hu_conf *yaml = NULL;
 	int r;
 
+	alerts_conf_init(&c.alerts);
 	c.listen = strdup("127.0.0.1:8443");
 	c.sqlite = strdup(COLL_DEFAULT_DB);
 	if (!c.listen || !c.sqlite || coll_listen_parse(c.listen, &c.listen_addr) < 0) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "alert_conf.h"
 #include "huolto/err.h"
 
 #define COLL_DEFAULT_CONFIG "/etc/huolto/collector.yaml"
@@ -22,10 +23,11 @@ struct coll_conf {
 	struct sockaddr_storage listen_addr; /* listen, parsed */
 	int64_t max_body;                    /* limits.max_body, bytes */
 	int64_t connections;                 /* limits.connections: open connections at most */
-	int64_t timeout_ms; /* limits.timeout: a connection idle this long is closed */
-	int64_t in_flight;  /* limits.in_flight: bytes of bodies held at once, at most */
-	int64_t threads;    /* threads: serving threads */
-	int64_t grace_ms;   /* heartbeat.grace */
+	int64_t timeout_ms;        /* limits.timeout: a connection idle this long is closed */
+	int64_t in_flight;         /* limits.in_flight: bytes of bodies held at once, at most */
+	int64_t threads;           /* threads: serving threads */
+	int64_t grace_ms;          /* heartbeat.grace */
+	struct alerts_conf alerts; /* alerts; alerts.enabled when the section is there */
 };
 
 #define COLL_MAX_THREADS 64

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "tls_peer.h"
 #include "token.h"
+#include "alerter.h"
 
 #define REPORTS_PATH   "/api/v1/reports"
 #define API_PREFIX     "/api/v1/"
@@ -28,6 +29,7 @@
 
 struct server {
 	struct MHD_Daemon *daemon;
+	struct alerter *alerter; /* NULL without alerts */
 	struct api api;
 	struct metrics metrics;
 	int64_t max_body;
@@ -394,6 +396,7 @@ void server_stop(struct server *srv)
 		return;
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	alerter_stop(srv->alerter);
 	free(srv->cert);
 	hu_secret_free(srv->key);
 	free(srv->ca);
@@ -411,7 +414,8 @@ int server_start(const struct coll_conf *conf, struct store *store, const struct
 	srv->api = (struct api){ .store = store,
 				 .schema = schema,
 				 .metrics = &srv->metrics,
-				 .grace_ms = conf->grace_ms };
+				 .grace_ms = conf->grace_ms,
+				 .alerts = conf->alerts.enabled ? &conf->alerts.store : NULL };
 	srv->max_body = conf->max_body;
 	srv->in_flight_max = conf->in_flight;
 	r = read_pem("tls.cert", conf->tls_cert, &srv->cert, err);
@@ -420,6 +424,10 @@ int server_start(const struct coll_conf *conf, struct store *store, const struct
 	if (r >= 0 && conf->client_ca) {
 		r = read_pem("tls.client_ca", conf->client_ca, &srv->ca, err);
 		srv->mtls = true;
+	}
+	if (r >= 0 && conf->alerts.enabled) {
+		r = alerter_start(store, &conf->alerts, &srv->metrics, &srv->alerter, err);
+		srv->api.alerter = srv->alerter;
 	}
 	if (r < 0) {
 		server_stop(srv);

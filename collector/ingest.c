@@ -71,8 +71,9 @@ static int validate(const struct hu_schema *schema, json_t *doc, struct ingest_r
 	return 0;
 }
 
-int ingest(struct store *s, const struct hu_schema *schema, const char *text, size_t len,
-	   const char *agent, time_t now, struct ingest_result *ret, struct hu_err *err)
+int ingest(struct store *s, const struct hu_schema *schema, const struct store_alerts *alerts,
+	   const char *text, size_t len, const char *agent, time_t now, struct ingest_result *ret,
+	   struct hu_err *err)
 {
 	json_error_t je;
 	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -99,12 +100,14 @@ int ingest(struct store *s, const struct hu_schema *schema, const char *text, si
 			.len = len,
 			.doc = doc,
 			.received_at = now,
+			.alerts = alerts,
 		};
-		bool dup = false;
-		r = s->ops->document_put(s, &d, &dup, err);
+		struct store_put put;
+		r = s->ops->document_put(s, &d, &put, err);
 		if (r >= 0) {
 			snprintf(ret->id, sizeof(ret->id), "%s", d.id);
-			ret->duplicate = dup;
+			ret->duplicate = put.duplicate;
+			ret->alerts_queued = put.queued;
 		}
 	}
 	json_decref(doc);

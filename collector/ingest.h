@@ -18,8 +18,9 @@
 
 struct ingest_result {
 	char id[INGEST_ID_MAX + 1];
-	bool duplicate;  /* stored before: nothing changed */
-	char field[128]; /* refused: the path of the first field at fault, or "" */
+	bool duplicate;         /* stored before: nothing changed */
+	char field[128];        /* refused: the path of the first field at fault, or "" */
+	unsigned alerts_queued; /* alert deliveries the document queued */
 };
 
 /*
@@ -27,9 +28,10 @@ struct ingest_result {
  * document (err names the line and column, or the field; ret->field has
  * the field's path); -EPERM when
  * agent is given and differs from the document's agent.name; others from
- * the store.
+ * the store. With alerts, the findings are taken into the alert state.
  */
-int ingest(struct store *s, const struct hu_schema *schema, const char *text, size_t len,
-	   const char *agent, time_t now, struct ingest_result *ret, struct hu_err *err);
+int ingest(struct store *s, const struct hu_schema *schema, const struct store_alerts *alerts,
+	   const char *text, size_t len, const char *agent, time_t now, struct ingest_result *ret,
+	   struct hu_err *err);
 
 #endif

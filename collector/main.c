@@ -342,7 +342,9 @@ static int cmd_ingest(const struct cli *c)
 		size_t len = 0;
 		int r = slurp(path, (size_t)ses.conf.max_body, &text, &len, &err);
 		if (r >= 0)
-			r = ingest(ses.store, ses.schema, text, len, NULL, time(NULL), &res, &err);
+			r = ingest(ses.store, ses.schema,
+				   ses.conf.alerts.enabled ? &ses.conf.alerts.store : NULL, text,
+				   len, NULL, time(NULL), &res, &err);
 		free(text);
 		if (r < 0) {
 			fprintf(stderr, "huolto-collector: %s: %s\n", path,
@@ -351,7 +353,10 @@ static int cmd_ingest(const struct cli *c)
 			refused++;
 			continue;
 		}
-		printf("%s: %s %s\n", path, res.id, res.duplicate ? "duplicate" : "stored");
+		printf("%s: %s %s", path, res.id, res.duplicate ? "duplicate" : "stored");
+		if (res.alerts_queued)
+			printf(", %u alert deliveries queued", res.alerts_queued);
+		printf("\n");
 	}
 	status = refused ? EXIT_FAIL : 0;
 out:

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <string.h>
 
 #include "metrics.h"
 
@@ -50,6 +51,20 @@ void metrics_observe(struct metrics *m, uint64_t duration_us)
 static uint64_t get(const atomic_uint_fast64_t *v)
 {
 	return atomic_load_explicit(v, memory_order_relaxed);
+}
+
+static const char *const channel_names[_CHANNEL_MAX] = {
+	[CHANNEL_ALERTMANAGER] = "alertmanager",
+	[CHANNEL_WEBHOOK] = "webhook",
+	[CHANNEL_SMTP] = "smtp",
+};
+
+void metrics_alert(struct metrics *m, const char *channel, bool sent)
+{
+	for (int i = 0; i < _CHANNEL_MAX; i++)
+		if (strcmp(channel, channel_names[i]) == 0)
+			atomic_fetch_add_explicit(&m->alerts[i][sent ? 0 : 1], 1,
+						  memory_order_relaxed);
 }
 
 static long long gauge(const json_t *state, const char *key)
@@ -112,5 +127,22 @@ int metrics_render(const struct metrics *m, const json_t *state, struct hu_buf *
 			   "huolto_http_request_duration_seconds_sum %.6f\n"
 			   "huolto_http_request_duration_seconds_count %llu\n",
 			   (double)get(&m->latency_sum_us) / 1e6, (unsigned long long)cumulated);
+	r |= hu_buf_printf(out, "# HELP huolto_alerts_total Alert deliveries: sent, or attempts "
+				"that failed.\n"
+				"# TYPE huolto_alerts_total counter\n");
+	for (int i = 0; i < _CHANNEL_MAX; i++)
+		for (int k = 0; k < 2; k++)
+			r |= hu_buf_printf(
+			    out, "huolto_alerts_total{channel=\"%s\",result=\"%s\"} %llu\n",
+			    channel_names[i], k ? "failed" : "sent",
+			    (unsigned long long)get(&m->alerts[i][k]));
+	r |= hu_buf_printf(out,
+			   "# HELP huolto_alerts_firing Alerts open now.\n"
+			   "# TYPE huolto_alerts_firing gauge\n"
+			   "huolto_alerts_firing %lld\n"
+			   "# HELP huolto_alerts_queued Alert deliveries waiting to be sent.\n"
+			   "# TYPE huolto_alerts_queued gauge\n"
+			   "huolto_alerts_queued %lld\n",
+			   gauge(state, "alerts_firing"), gauge(state, "alerts_queued"));
 	return r < 0 ? -ENOMEM : 0;
 }

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "huolto/buf.h"
@@ -36,12 +37,22 @@ enum reject_reason {
 
 #define METRICS_BUCKETS 12
 
+/* The alert channels, as huolto_alerts_total's channel label. */
+enum alert_channel_kind {
+	CHANNEL_ALERTMANAGER,
+	CHANNEL_WEBHOOK,
+	CHANNEL_SMTP,
+	_CHANNEL_MAX,
+};
+
 struct metrics {
 	atomic_uint_fast64_t documents[_DOC_RESULT_MAX];
 	atomic_uint_fast64_t rejected[_REJECT_REASON_MAX];
 	/* Request latency: counts per upper bound (cumulated when rendered), sum in µs. */
 	atomic_uint_fast64_t latency[METRICS_BUCKETS + 1];
 	atomic_uint_fast64_t latency_sum_us;
+	/* Alert deliveries by channel: [0] sent, [1] failed attempts. */
+	atomic_uint_fast64_t alerts[_CHANNEL_MAX][2];
 };
 
 const char *reject_reason_name(enum reject_reason r);
@@ -49,10 +60,12 @@ const char *reject_reason_name(enum reject_reason r);
 void metrics_document(struct metrics *m, enum doc_result result);
 void metrics_reject(struct metrics *m, enum reject_reason reason);
 void metrics_observe(struct metrics *m, uint64_t duration_us);
+/* One delivery to the channel called name: sent, or a failed attempt. */
+void metrics_alert(struct metrics *m, const char *channel, bool sent);
 
 /*
  * The text exposition: the counters of m, and the gauges in state
- * ({agents, agents_silent, findings: {status: n}}).
+ * ({agents, agents_silent, findings: {status: n}, alerts_firing, alerts_queued}).
  */
 int metrics_render(const struct metrics *m, const json_t *state, struct hu_buf *out);
 

@@ -12,12 +12,23 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "alert_rule.h"
 #include "huolto/err.h"
 
 /* Who holds a credential. */
 enum store_role {
 	STORE_AGENT,
 	STORE_OPERATOR,
+};
+
+#define STORE_CHANNELS_MAX 3
+
+/* Alerting, when configured: the rule, and the channels an event is queued for. */
+struct store_alerts {
+	struct alert_policy policy;
+	const char *channels[STORE_CHANNELS_MAX]; /* "alertmanager", "webhook", "smtp" */
+	size_t n_channels;
+	int64_t grace_s; /* heartbeat.grace */
 };
 
 /* A validated report document to store. */
@@ -28,6 +39,22 @@ struct store_doc {
 	size_t len;
 	json_t *doc; /* parsed; sites, findings and inventory are read from it */
 	time_t received_at;
+	const struct store_alerts *alerts; /* NULL: no alerting */
+};
+
+/* What storing a document did. */
+struct store_put {
+	bool duplicate;  /* its id was stored before: nothing changed */
+	unsigned queued; /* alert deliveries queued */
+};
+
+/* A queued alert delivery. */
+struct store_queued {
+	int64_t id;
+	char *channel;
+	char *event; /* the event, JSON text (alert_event.h) */
+	time_t created_at;
+	int64_t attempts; /* failed so far */
 };
 
 struct store;
@@ -53,15 +80,39 @@ struct store_ops {
 	 */
 	int (*principal_list)(struct store *s, enum store_role role, json_t **ret,
 			      struct hu_err *err);
-	/* Store d; *ret_duplicate when its id was stored before (nothing changes then). */
-	int (*document_put)(struct store *s, const struct store_doc *d, bool *ret_duplicate,
+	/*
+	 * Store d and, with d->alerts, take its findings into the alert state, queueing
+	 * an event per channel for every transition, in the same transaction.
+	 */
+	int (*document_put)(struct store *s, const struct store_doc *d, struct store_put *ret,
 			    struct hu_err *err);
 	/* Sites: [{name, agent, status, updated_at, document}], by name. */
 	int (*site_list)(struct store *s, json_t **ret, struct hu_err *err);
 	/* One site with its current findings and inventory; -ENOENT. */
 	int (*site_get)(struct store *s, const char *name, json_t **ret, struct hu_err *err);
-	/* Counts for /metrics: {documents, agents, findings: {ok, warning, ...}}. */
+	/* Counts for /metrics: {documents, agents, findings: {ok, ...}, alerts_firing,
+	 * alerts_queued}. */
 	int (*counts)(struct store *s, json_t **ret, struct hu_err *err);
+	/*
+	 * The periodic part of alerting: raise agent.silent for every live agent silent for
+	 * longer than a->grace_s, and queue the repeat of every firing alert that is due.
+	 * *ret_queued counts the deliveries queued.
+	 */
+	int (*alert_tick)(struct store *s, const struct store_alerts *a, time_t now,
+			  unsigned *ret_queued, struct hu_err *err);
+	/*
+	 * The oldest delivery queued for channel (so that a channel sees its events in
+	 * order), when it is due by now: 1 and *ret (store_queued_clear it), or 0.
+	 */
+	int (*queue_next)(struct store *s, const char *channel, time_t now,
+			  struct store_queued *ret, struct hu_err *err);
+	/* Delivered, or given up: remove it. */
+	int (*queue_done)(struct store *s, int64_t id, struct hu_err *err);
+	/* Failed: try again at next_at; error (no secrets in it) is kept for the API. */
+	int (*queue_retry)(struct store *s, int64_t id, time_t next_at, const char *error,
+			   struct hu_err *err);
+	/* {firing: [...], queue: [{channel, queued, oldest, attempts, next_at, last_error}]}. */
+	int (*alert_list)(struct store *s, json_t **ret, struct hu_err *err);
 	void (*close)(struct store *s);
 };
 
@@ -76,5 +127,6 @@ int store_sqlite_open(const char *path, struct store **ret, struct hu_err *err);
 int store_sqlite_version(void);
 
 void store_close(struct store *s);
+void store_queued_clear(struct store_queued *q);
 
 #endif

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "huolto/status.h"
-#include "store.h"
+#include "store_sqlite_int.h"
 
 /* Each migration takes the database from version i to i + 1. */
 static const char *const migrations[] = {
@@ -58,6 +58,8 @@ static const char *const migrations[] = {
 	" updated_at INTEGER NOT NULL,"
 	" document TEXT NOT NULL,"
 	" PRIMARY KEY (agent, site, code, target));",
+	/* 2: the alert state and the delivery queue (store_sqlite_alerts.c). */
+	sq_alerts_migration,
 };
 
 struct sq {
@@ -70,7 +72,7 @@ static struct sq *SQ(struct store *s)
 	return s->data;
 }
 
-static int db_error(sqlite3 *db, struct hu_err *err, const char *what)
+int sq_db_error(sqlite3 *db, struct hu_err *err, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db);
 	int code = rc == SQLITE_NOMEM ? -ENOMEM : (rc & 0xff) == SQLITE_BUSY ? -EBUSY : -EIO;
@@ -78,22 +80,22 @@ static int db_error(sqlite3 *db, struct hu_err *err, const char *what)
 	return hu_err_set(err, code, "%s: %s", what, sqlite3_errmsg(db));
 }
 
-static int exec(sqlite3 *db, const char *sql, struct hu_err *err)
+int sq_exec(sqlite3 *db, const char *sql, struct hu_err *err)
 {
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_error(db, err, "SQL");
+		return sq_db_error(db, err, "SQL");
 	return 0;
 }
 
-static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **ret, struct hu_err *err)
+int sq_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **ret, struct hu_err *err)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, ret, NULL) != SQLITE_OK)
-		return db_error(db, err, "SQL");
+		return sq_db_error(db, err, "SQL");
 	return 0;
 }
 
 /* Bind text, or NULL when s is NULL. */
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
 }
@@ -104,7 +106,7 @@ static int migrate(sqlite3 *db, struct hu_err *err)
 	int version = 0, r;
 	const int latest = (int)(sizeof(migrations) / sizeof(*migrations));
 
-	r = prepare(db, "PRAGMA user_version", &st, err);
+	r = sq_prepare(db, "PRAGMA user_version", &st, err);
 	if (r < 0)
 		return r;
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -118,13 +120,13 @@ static int migrate(sqlite3 *db, struct hu_err *err)
 	for (int v = version; v < latest; v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-		r = exec(db, "BEGIN IMMEDIATE", err);
+		r = sq_exec(db, "BEGIN IMMEDIATE", err);
 		if (r >= 0)
-			r = exec(db, migrations[v], err);
+			r = sq_exec(db, migrations[v], err);
 		if (r >= 0)
-			r = exec(db, pragma, err);
+			r = sq_exec(db, pragma, err);
 		if (r >= 0)
-			r = exec(db, "COMMIT", err);
+			r = sq_exec(db, "COMMIT", err);
 		if (r < 0) {
 			char *m = strdup(hu_err_msg(err));
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -147,23 +149,23 @@ static int do_principal_add(struct store *s, enum store_role role, const char *n
 {
 	sqlite3 *db = SQ(s)->db;
 	sqlite3_stmt *st = NULL;
-	int r = prepare(db,
-			"INSERT INTO principals (role, name, token_sha256, created_at) "
-			"VALUES (?, ?, ?, ?)",
-			&st, err);
+	int r = sq_prepare(db,
+			   "INSERT INTO principals (role, name, token_sha256, created_at) "
+			   "VALUES (?, ?, ?, ?)",
+			   &st, err);
 
 	if (r < 0)
 		return r;
-	bind_text(st, 1, role_name(role));
-	bind_text(st, 2, name);
-	bind_text(st, 3, token_sha256);
+	sq_bind_text(st, 1, role_name(role));
+	sq_bind_text(st, 2, name);
+	sq_bind_text(st, 3, token_sha256);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT)
 		r = hu_err_set(err, -EEXIST, "an %s named \"%s\" exists (revoke it first)",
 			       role_name(role), name);
 	else if (rc != SQLITE_DONE)
-		r = db_error(db, err, "adding a credential");
+		r = sq_db_error(db, err, "adding a credential");
 	sqlite3_finalize(st);
 	return r;
 }
@@ -173,18 +175,18 @@ static int do_principal_revoke(struct store *s, enum store_role role, const char
 {
 	sqlite3 *db = SQ(s)->db;
 	sqlite3_stmt *st = NULL;
-	int r = prepare(db,
-			"UPDATE principals SET revoked_at = ? "
-			"WHERE role = ? AND name = ? AND revoked_at IS NULL",
-			&st, err);
+	int r = sq_prepare(db,
+			   "UPDATE principals SET revoked_at = ? "
+			   "WHERE role = ? AND name = ? AND revoked_at IS NULL",
+			   &st, err);
 
 	if (r < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	bind_text(st, 2, role_name(role));
-	bind_text(st, 3, name);
+	sq_bind_text(st, 2, role_name(role));
+	sq_bind_text(st, 3, name);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		r = db_error(db, err, "revoking");
+		r = sq_db_error(db, err, "revoking");
 	else if (sqlite3_changes(db) == 0)
 		r = hu_err_set(err, -ENOENT, "no %s named \"%s\" with a live credential",
 			       role_name(role), name);
@@ -198,17 +200,17 @@ static int lookup(struct store *s, enum store_role role, bool by_name, const cha
 {
 	sqlite3 *db = SQ(s)->db;
 	sqlite3_stmt *st = NULL;
-	int r = prepare(db,
-			by_name ? "SELECT name FROM principals "
-				  "WHERE name = ? AND role = ? AND revoked_at IS NULL"
-				: "SELECT name FROM principals "
-				  "WHERE token_sha256 = ? AND role = ? AND revoked_at IS NULL",
-			&st, err);
+	int r = sq_prepare(db,
+			   by_name ? "SELECT name FROM principals "
+				     "WHERE name = ? AND role = ? AND revoked_at IS NULL"
+				   : "SELECT name FROM principals "
+				     "WHERE token_sha256 = ? AND role = ? AND revoked_at IS NULL",
+			   &st, err);
 
 	if (r < 0)
 		return r;
-	bind_text(st, 1, value);
-	bind_text(st, 2, role_name(role));
+	sq_bind_text(st, 1, value);
+	sq_bind_text(st, 2, role_name(role));
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*ret_name = strdup((const char *)sqlite3_column_text(st, 0));
@@ -216,7 +218,7 @@ static int lookup(struct store *s, enum store_role role, bool by_name, const cha
 	} else if (rc == SQLITE_DONE) {
 		r = -ENOENT;
 	} else {
-		r = db_error(db, err, "looking up a credential");
+		r = sq_db_error(db, err, "looking up a credential");
 	}
 	sqlite3_finalize(st);
 	return r;
@@ -252,7 +254,7 @@ static json_t *column(sqlite3_stmt *st, int i)
 }
 
 /* Every row of st as an object keyed by the column names. */
-static int rows(sqlite3 *db, sqlite3_stmt *st, json_t **ret, struct hu_err *err)
+int sq_rows(sqlite3 *db, sqlite3_stmt *st, json_t **ret, struct hu_err *err)
 {
 	json_t *a = json_array();
 	int rc;
@@ -273,7 +275,7 @@ static int rows(sqlite3 *db, sqlite3_stmt *st, json_t **ret, struct hu_err *err)
 	}
 	if (rc != SQLITE_DONE) {
 		json_decref(a);
-		return db_error(db, err, "reading");
+		return sq_db_error(db, err, "reading");
 	}
 	*ret = a;
 	return 0;
@@ -284,13 +286,13 @@ static int query(struct store *s, const char *sql, const char *arg, json_t **ret
 {
 	sqlite3 *db = SQ(s)->db;
 	sqlite3_stmt *st = NULL;
-	int r = prepare(db, sql, &st, err);
+	int r = sq_prepare(db, sql, &st, err);
 
 	if (r < 0)
 		return r;
 	if (arg)
-		bind_text(st, 1, arg);
-	r = rows(db, st, ret, err);
+		sq_bind_text(st, 1, arg);
+	r = sq_rows(db, st, ret, err);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -318,6 +320,7 @@ struct put {
 	sqlite3 *db;
 	sqlite3_stmt *site, *inv_del, *inv_add, *state_up, *state_mark, *state_sweep;
 	const struct store_doc *d;
+	struct sqa *alerts; /* NULL: no alerting */
 	struct hu_err *err;
 };
 
@@ -328,35 +331,50 @@ static int put_findings(struct put *p, const char *site, json_t *findings)
 	json_t *f;
 
 	sqlite3_reset(p->state_mark);
-	bind_text(p->state_mark, 1, p->d->agent);
-	bind_text(p->state_mark, 2, site);
+	sq_bind_text(p->state_mark, 1, p->d->agent);
+	sq_bind_text(p->state_mark, 2, site);
 	if (sqlite3_step(p->state_mark) != SQLITE_DONE)
-		return db_error(p->db, p->err, "storing findings");
+		return sq_db_error(p->db, p->err, "storing findings");
 	json_array_foreach(findings, i, f)
 	{
 		const char *target = json_string_value(json_object_get(f, "target"));
 		char *facts = json_dumps(json_object_get(f, "facts"), JSON_COMPACT);
 		sqlite3_stmt *st = p->state_up;
 		sqlite3_reset(st);
-		bind_text(st, 1, p->d->agent);
-		bind_text(st, 2, site);
-		bind_text(st, 3, json_string_value(json_object_get(f, "code")));
-		bind_text(st, 4, target ? target : "");
-		bind_text(st, 5, json_string_value(json_object_get(f, "status")));
-		bind_text(st, 6, json_string_value(json_object_get(f, "message")));
-		bind_text(st, 7, facts);
+		sq_bind_text(st, 1, p->d->agent);
+		sq_bind_text(st, 2, site);
+		sq_bind_text(st, 3, json_string_value(json_object_get(f, "code")));
+		sq_bind_text(st, 4, target ? target : "");
+		sq_bind_text(st, 5, json_string_value(json_object_get(f, "status")));
+		sq_bind_text(st, 6, json_string_value(json_object_get(f, "message")));
+		sq_bind_text(st, 7, facts);
 		sqlite3_bind_int64(st, 8, (sqlite3_int64)p->d->received_at);
-		bind_text(st, 9, p->d->id);
+		sq_bind_text(st, 9, p->d->id);
 		int rc = sqlite3_step(st);
+		int r = rc == SQLITE_DONE ? 0 : sq_db_error(p->db, p->err, "storing findings");
+		if (r >= 0 && p->alerts) {
+			struct alert_subject as = {
+				.agent = p->d->agent,
+				.site = site,
+				.code = json_string_value(json_object_get(f, "code")),
+				.target = target ? target : "",
+				.status = hu_status_from_name(
+				    json_string_value(json_object_get(f, "status"))),
+				.message = json_string_value(json_object_get(f, "message")),
+				.facts = facts,
+				.document = p->d->id,
+			};
+			r = sqa_finding(p->alerts, &as);
+		}
 		free(facts);
-		if (rc != SQLITE_DONE)
-			return db_error(p->db, p->err, "storing findings");
+		if (r < 0)
+			return r;
 	}
 	sqlite3_reset(p->state_sweep);
-	bind_text(p->state_sweep, 1, p->d->agent);
-	bind_text(p->state_sweep, 2, site);
+	sq_bind_text(p->state_sweep, 1, p->d->agent);
+	sq_bind_text(p->state_sweep, 2, site);
 	if (sqlite3_step(p->state_sweep) != SQLITE_DONE)
-		return db_error(p->db, p->err, "storing findings");
+		return sq_db_error(p->db, p->err, "storing findings");
 	return 0;
 }
 
@@ -368,67 +386,72 @@ static int put_site(struct put *p, json_t *site)
 	json_t *item;
 
 	sqlite3_reset(p->site);
-	bind_text(p->site, 1, name);
-	bind_text(p->site, 2, p->d->agent);
-	bind_text(p->site, 3, json_string_value(json_object_get(site, "status")));
-	bind_text(p->site, 4, p->d->id);
+	sq_bind_text(p->site, 1, name);
+	sq_bind_text(p->site, 2, p->d->agent);
+	sq_bind_text(p->site, 3, json_string_value(json_object_get(site, "status")));
+	sq_bind_text(p->site, 4, p->d->id);
 	sqlite3_bind_int64(p->site, 5, (sqlite3_int64)p->d->received_at);
 	if (sqlite3_step(p->site) != SQLITE_DONE)
-		return db_error(p->db, p->err, "storing a site");
+		return sq_db_error(p->db, p->err, "storing a site");
 	if (json_is_array(inv)) {
 		sqlite3_reset(p->inv_del);
-		bind_text(p->inv_del, 1, name);
+		sq_bind_text(p->inv_del, 1, name);
 		if (sqlite3_step(p->inv_del) != SQLITE_DONE)
-			return db_error(p->db, p->err, "storing the inventory");
+			return sq_db_error(p->db, p->err, "storing the inventory");
 		json_array_foreach(inv, i, item)
 		{
 			char *text = json_dumps(item, JSON_COMPACT);
 			if (!text)
 				return -ENOMEM;
 			sqlite3_reset(p->inv_add);
-			bind_text(p->inv_add, 1, name);
-			bind_text(p->inv_add, 2, json_string_value(json_object_get(item, "kind")));
-			bind_text(p->inv_add, 3, json_string_value(json_object_get(item, "slug")));
-			bind_text(p->inv_add, 4,
-				  json_string_value(json_object_get(item, "version")));
-			bind_text(p->inv_add, 5, text);
+			sq_bind_text(p->inv_add, 1, name);
+			sq_bind_text(p->inv_add, 2,
+				     json_string_value(json_object_get(item, "kind")));
+			sq_bind_text(p->inv_add, 3,
+				     json_string_value(json_object_get(item, "slug")));
+			sq_bind_text(p->inv_add, 4,
+				     json_string_value(json_object_get(item, "version")));
+			sq_bind_text(p->inv_add, 5, text);
 			int rc = sqlite3_step(p->inv_add);
 			free(text);
 			if (rc != SQLITE_DONE)
-				return db_error(p->db, p->err, "storing the inventory");
+				return sq_db_error(p->db, p->err, "storing the inventory");
 		}
 	}
 	return put_findings(p, name, json_object_get(site, "findings"));
 }
 
-static int put_all(struct put *p, bool *ret_duplicate)
+static int put_all(struct put *p, struct store_put *ret)
 {
 	const struct store_doc *d = p->d;
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	json_t *site;
 	int r =
-	    prepare(p->db,
-		    "INSERT INTO documents (id, agent, generated_at, received_at, status, body) "
-		    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-		    &st, p->err);
+	    sq_prepare(p->db,
+		       "INSERT INTO documents (id, agent, generated_at, received_at, status, body) "
+		       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+		       &st, p->err);
 
 	if (r < 0)
 		return r;
-	bind_text(st, 1, d->id);
-	bind_text(st, 2, d->agent);
-	bind_text(st, 3, json_string_value(json_object_get(d->doc, "generated_at")));
+	sq_bind_text(st, 1, d->id);
+	sq_bind_text(st, 2, d->agent);
+	sq_bind_text(st, 3, json_string_value(json_object_get(d->doc, "generated_at")));
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)d->received_at);
-	bind_text(st, 5, json_string_value(json_object_get(d->doc, "status")));
+	sq_bind_text(st, 5, json_string_value(json_object_get(d->doc, "status")));
 	sqlite3_bind_text(st, 6, d->text, (int)d->len, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		r = db_error(p->db, p->err, "storing the document");
+		r = sq_db_error(p->db, p->err, "storing the document");
 	sqlite3_finalize(st);
 	if (r < 0)
 		return r;
-	*ret_duplicate = sqlite3_changes(p->db) == 0;
-	if (*ret_duplicate)
+	ret->duplicate = sqlite3_changes(p->db) == 0;
+	if (ret->duplicate)
 		return 0;
+	if (p->alerts &&
+	    (r = sqa_begin(p->alerts, p->db, d->alerts, d->agent, d->received_at, p->err)) < 0)
+		return r;
 	r = put_findings(p, "", json_object_get(json_object_get(d->doc, "server"), "findings"));
 	json_array_foreach(json_object_get(d->doc, "sites"), i, site)
 	{
@@ -436,45 +459,55 @@ static int put_all(struct put *p, bool *ret_duplicate)
 			break;
 		r = put_site(p, site);
 	}
+	if (r >= 0 && p->alerts) {
+		r = sqa_end(p->alerts, d->agent, d->id);
+		ret->queued = p->alerts->queued;
+	}
 	return r;
 }
 
-static int do_document_put(struct store *s, const struct store_doc *d, bool *ret_duplicate,
+static int do_document_put(struct store *s, const struct store_doc *d, struct store_put *ret,
 			   struct hu_err *err)
 {
-	struct put p = { .db = SQ(s)->db, .d = d, .err = err };
-	int r = exec(p.db, "BEGIN IMMEDIATE", err);
+	struct sqa alerts = { 0 };
+	struct put p = {
+		.db = SQ(s)->db, .d = d, .alerts = d->alerts ? &alerts : NULL, .err = err
+	};
+	int r = sq_exec(p.db, "BEGIN IMMEDIATE", err);
 
 	if (r < 0)
 		return r;
 	/* A finding seen again keeps its since unless its status changed. */
-	if ((r = prepare(p.db,
-			 "INSERT INTO sites (name, agent, status, document, updated_at) "
-			 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-			 "agent = excluded.agent, status = excluded.status, "
-			 "document = excluded.document, updated_at = excluded.updated_at",
-			 &p.site, err)) < 0 ||
-	    (r = prepare(p.db, "DELETE FROM inventory WHERE site = ?", &p.inv_del, err)) < 0 ||
-	    (r = prepare(p.db,
-			 "INSERT INTO inventory (site, kind, slug, version, item) "
-			 "VALUES (?, ?, ?, ?, ?)",
-			 &p.inv_add, err)) < 0 ||
-	    (r = prepare(p.db,
-			 "INSERT INTO state (agent, site, code, target, status, message, facts,"
-			 " since, updated_at, document) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-			 " ?8, ?9) ON CONFLICT (agent, site, code, target) DO UPDATE SET "
-			 "since = CASE WHEN state.status = excluded.status THEN state.since "
-			 "ELSE excluded.since END, status = excluded.status, "
-			 "message = excluded.message, facts = excluded.facts, "
-			 "updated_at = excluded.updated_at, document = excluded.document",
-			 &p.state_up, err)) < 0 ||
-	    (r = prepare(p.db, "UPDATE state SET document = '' WHERE agent = ? AND site = ?",
-			 &p.state_mark, err)) < 0 ||
-	    (r = prepare(p.db, "DELETE FROM state WHERE agent = ? AND site = ? AND document = ''",
-			 &p.state_sweep, err)) < 0)
+	if ((r = sq_prepare(p.db,
+			    "INSERT INTO sites (name, agent, status, document, updated_at) "
+			    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+			    "agent = excluded.agent, status = excluded.status, "
+			    "document = excluded.document, updated_at = excluded.updated_at",
+			    &p.site, err)) < 0 ||
+	    (r = sq_prepare(p.db, "DELETE FROM inventory WHERE site = ?", &p.inv_del, err)) < 0 ||
+	    (r = sq_prepare(p.db,
+			    "INSERT INTO inventory (site, kind, slug, version, item) "
+			    "VALUES (?, ?, ?, ?, ?)",
+			    &p.inv_add, err)) < 0 ||
+	    (r = sq_prepare(p.db,
+			    "INSERT INTO state (agent, site, code, target, status, message, facts,"
+			    " since, updated_at, document) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+			    " ?8, ?9) ON CONFLICT (agent, site, code, target) DO UPDATE SET "
+			    "since = CASE WHEN state.status = excluded.status THEN state.since "
+			    "ELSE excluded.since END, status = excluded.status, "
+			    "message = excluded.message, facts = excluded.facts, "
+			    "updated_at = excluded.updated_at, document = excluded.document",
+			    &p.state_up, err)) < 0 ||
+	    (r = sq_prepare(p.db, "UPDATE state SET document = '' WHERE agent = ? AND site = ?",
+			    &p.state_mark, err)) < 0 ||
+	    (r = sq_prepare(p.db,
+			    "DELETE FROM state WHERE agent = ? AND site = ? AND document = ''",
+			    &p.state_sweep, err)) < 0)
 		goto out;
-	r = put_all(&p, ret_duplicate);
+	*ret = (struct store_put){ 0 };
+	r = put_all(&p, ret);
 out:
+	sqa_free(&alerts);
 	sqlite3_finalize(p.site);
 	sqlite3_finalize(p.inv_del);
 	sqlite3_finalize(p.inv_add);
@@ -482,7 +515,7 @@ out:
 	sqlite3_finalize(p.state_mark);
 	sqlite3_finalize(p.state_sweep);
 	if (r >= 0)
-		r = exec(p.db, "COMMIT", err);
+		r = sq_exec(p.db, "COMMIT", err);
 	if (r < 0)
 		sqlite3_exec(p.db, "ROLLBACK", NULL, NULL, NULL);
 	return r;
@@ -536,7 +569,9 @@ static int do_counts(struct store *s, json_t **ret, struct hu_err *err)
 	int r = query(s,
 		      "SELECT (SELECT count(*) FROM documents) AS documents,"
 		      " (SELECT count(DISTINCT name) FROM principals WHERE role = 'agent'"
-		      " AND revoked_at IS NULL) AS agents",
+		      " AND revoked_at IS NULL) AS agents,"
+		      " (SELECT count(*) FROM alerts WHERE firing = 1) AS alerts_firing,"
+		      " (SELECT count(*) FROM alert_queue) AS alerts_queued",
 		      NULL, &docs, err);
 
 	if (r >= 0)
@@ -603,10 +638,10 @@ static int sq_principal_list(struct store *s, enum store_role role, json_t **ret
 	LOCKED(do_principal_list(s, role, ret, err));
 }
 
-static int sq_document_put(struct store *s, const struct store_doc *d, bool *ret_duplicate,
+static int sq_document_put(struct store *s, const struct store_doc *d, struct store_put *ret,
 			   struct hu_err *err)
 {
-	LOCKED(do_document_put(s, d, ret_duplicate, err));
+	LOCKED(do_document_put(s, d, ret, err));
 }
 
 static int sq_site_list(struct store *s, json_t **ret, struct hu_err *err)
@@ -622,6 +657,34 @@ static int sq_site_get(struct store *s, const char *name, json_t **ret, struct h
 static int sq_counts(struct store *s, json_t **ret, struct hu_err *err)
 {
 	LOCKED(do_counts(s, ret, err));
+}
+
+static int sq_alert_tick(struct store *s, const struct store_alerts *a, time_t now,
+			 unsigned *ret_queued, struct hu_err *err)
+{
+	LOCKED(sqa_tick(SQ(s)->db, a, now, ret_queued, err));
+}
+
+static int sq_queue_next(struct store *s, const char *channel, time_t now, struct store_queued *ret,
+			 struct hu_err *err)
+{
+	LOCKED(sqa_queue_next(SQ(s)->db, channel, now, ret, err));
+}
+
+static int sq_queue_done(struct store *s, int64_t id, struct hu_err *err)
+{
+	LOCKED(sqa_queue_done(SQ(s)->db, id, err));
+}
+
+static int sq_queue_retry(struct store *s, int64_t id, time_t next_at, const char *error,
+			  struct hu_err *err)
+{
+	LOCKED(sqa_queue_retry(SQ(s)->db, id, next_at, error, err));
+}
+
+static int sq_alert_list(struct store *s, json_t **ret, struct hu_err *err)
+{
+	LOCKED(sqa_list(SQ(s)->db, ret, err));
 }
 
 static void sq_close(struct store *s)
@@ -643,6 +706,11 @@ static const struct store_ops sqlite_ops = {
 	.site_list = sq_site_list,
 	.site_get = sq_site_get,
 	.counts = sq_counts,
+	.alert_tick = sq_alert_tick,
+	.queue_next = sq_queue_next,
+	.queue_done = sq_queue_done,
+	.queue_retry = sq_queue_retry,
+	.alert_list = sq_alert_list,
 	.close = sq_close,
 };
 
@@ -675,10 +743,10 @@ int store_sqlite_open(const char *path, struct store **ret, struct hu_err *err)
 	}
 	sqlite3_busy_timeout(q->db, 5000);
 	/* WAL, and a commit reaches the disk before it returns (synchronous=FULL). */
-	r = exec(q->db,
-		 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-		 "PRAGMA foreign_keys = ON",
-		 err);
+	r = sq_exec(q->db,
+		    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+		    "PRAGMA foreign_keys = ON",
+		    err);
 	if (r >= 0)
 		r = migrate(q->db, err);
 	if (r < 0) {
@@ -696,4 +764,11 @@ void store_close(struct store *s)
 {
 	if (s)
 		s->ops->close(s);
+}
+
+void store_queued_clear(struct store_queued *q)
+{
+	free(q->channel);
+	free(q->event);
+	*q = (struct store_queued){ 0 };
 }

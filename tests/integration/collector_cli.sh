@@ -117,5 +117,15 @@ printf 'storage: {sqlite: %s}\n' "$TMP/new.db" >"$TMP/c.yaml"
 sqlite3 "$TMP/new.db" "PRAGMA user_version = 99"
 coll agent list
 assert_eq 1 "$STATUS" "a newer database"
-assert_contains "$ERR" "schema version 99; this huolto knows 1" "newer database message"
+assert_contains "$ERR" "schema version 99; this huolto knows 2" "newer database message"
+
+# A version 1 database (before alerts) with its documents is migrated forward.
+printf 'storage: {sqlite: %s}\n' "$TMP/v1.db" >"$TMP/c.yaml"
+coll agent add old
+sqlite3 "$TMP/v1.db" "DROP TABLE alert_queue; DROP TABLE alerts; PRAGMA user_version = 1"
+coll agent list
+assert_eq 0 "$STATUS" "migrating from version 1: $ERR"
+assert_contains "$OUT" "old" "its agents kept"
+assert_eq 2 "$(sqlite3 "$TMP/v1.db" "PRAGMA user_version")" "migrated to 2"
+assert_eq "0 0" "$(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM alerts") $(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM alert_queue")" "the alert tables made"
 echo PASS

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* What the SQLite store's files share: statement helpers and the alert state's steps. */
+#ifndef HUOLTO_COLLECTOR_STORE_SQLITE_INT_H
+#define HUOLTO_COLLECTOR_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "alert_event.h"
+#include "store.h"
+
+/* db's last error as an errno-style code, with what was being done. */
+int sq_db_error(sqlite3 *db, struct hu_err *err, const char *what);
+int sq_exec(sqlite3 *db, const char *sql, struct hu_err *err);
+int sq_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **ret, struct hu_err *err);
+/* Bind text, or NULL when s is NULL. */
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Every row of st as an object keyed by the column names. */
+int sq_rows(sqlite3 *db, sqlite3_stmt *st, json_t **ret, struct hu_err *err);
+
+/* The alert state's SQL: migration 2. */
+extern const char sq_alerts_migration[];
+
+/*
+ * Taking one document's findings into the alert state (store_sqlite_alerts.c),
+ * inside document_put's transaction: sqa_begin, sqa_finding for each
+ * finding, sqa_end.
+ */
+struct sqa {
+	sqlite3 *db;
+	const struct store_alerts *cfg;
+	time_t now;
+	sqlite3_stmt *get, *put, *del, *enqueue;
+	unsigned queued; /* deliveries queued */
+	struct hu_err *err;
+};
+
+int sqa_begin(struct sqa *a, sqlite3 *db, const struct store_alerts *cfg, const char *agent,
+	      time_t now, struct hu_err *err);
+int sqa_finding(struct sqa *a, const struct alert_subject *s);
+/* After the last finding of agent's document: what it no longer reports, and agent.silent. */
+int sqa_end(struct sqa *a, const char *agent, const char *document);
+void sqa_free(struct sqa *a);
+
+/* The ops behind store_ops (called under the store's lock). */
+int sqa_tick(sqlite3 *db, const struct store_alerts *cfg, time_t now, unsigned *ret_queued,
+	     struct hu_err *err);
+int sqa_queue_next(sqlite3 *db, const char *channel, time_t now, struct store_queued *ret,
+		   struct hu_err *err);
+int sqa_queue_done(sqlite3 *db, int64_t id, struct hu_err *err);
+int sqa_queue_retry(sqlite3 *db, int64_t id, time_t next_at, const char *error, struct hu_err *err);
+int sqa_list(sqlite3 *db, json_t **ret, struct hu_err *err);
+
+#endif
