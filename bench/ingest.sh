@@ -6,8 +6,9 @@
 # the same POSTs without storing anything (the HTTPS floor a reverse proxy
 # alone costs). Two documents: the agent's real `check --only cms` document
 # for 200 sites (inventory included), and the same 200 sites' findings
-# without inventory. Prints documents/s, MB/s, p50/p99 latency and each
-# server's peak RSS.
+# without inventory; the latter also with alerting on (every finding looked
+# up in the alert state; no channel, so nothing is sent). Prints
+# documents/s, MB/s, p50/p99 latency and each server's peak RSS.
 set -eu
 DOCS=${1:-1000}
 CONNS=${2:-16}
@@ -98,12 +99,17 @@ http {
 EOC
 
 echo "bench/ingest.sh: $DOCS documents per run, $CONNS connections, $AGENTS agents, $(nproc) cores"
-for doc in full findings; do
+cp "$T/collector.yaml" "$T/collector-alerts.yaml"
+echo "alerts: {}" >>"$T/collector-alerts.yaml"
+for run in full findings findings+alerts; do
+	doc=${run%+alerts}
+	conf=$T/collector.yaml
+	[ "$run" = "$doc" ] || conf=$T/collector-alerts.yaml
 	size=$(wc -c <"$T/$doc.json")
 	echo
-	echo "== $doc: 200 sites, $size bytes"
+	echo "== $run: 200 sites, $size bytes"
 	rm -f "$T/collector.db-wal" "$T/collector.db-shm"
-	"$COLLECTOR" -c "$T/collector.yaml" serve 2>"$T/serve.log" &
+	"$COLLECTOR" -c "$conf" serve 2>"$T/serve.log" &
 	pid=$!
 	PIDS="$PIDS $pid"
 	wait_port "$CPORT"
@@ -113,6 +119,7 @@ for doc in full findings; do
 	echo "peak RSS $(peak_rss $pid) MiB"
 	kill $pid
 	wait $pid 2>/dev/null || true
+	[ "$run" = "$doc" ] || continue # nginx's figures do not change with alerting
 
 	nginx -c "$T/nginx.conf" -e "$T/nginx/error.log"
 	wait_port "$NPORT"

@@ -316,10 +316,75 @@ static int do_principal_list(struct store *s, enum store_role role, json_t **ret
 
 /* ---- storing a document ------------------------------------------------- */
 
+/*
+ * The JSON texts a document stores (each inventory item, each finding's
+ * facts), made before the store's lock is taken, so that the serving
+ * threads serialize in parallel and only the SQL is one at a time. In the
+ * order put_all stores them: the server's findings, then per site its
+ * inventory and its findings.
+ */
+struct texts {
+	char **v;
+	size_t n, next;
+};
+
+static void texts_clear(struct texts *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i]);
+	free(t->v);
+	*t = (struct texts){ 0 };
+}
+
+/* Each element of array whole, or with facts its "facts". */
+static int texts_add(struct texts *t, json_t *array, bool facts)
+{
+	size_t i;
+	json_t *o;
+	char **v = realloc(t->v, (t->n + json_array_size(array)) * sizeof(*v) + sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	t->v = v;
+	json_array_foreach(array, i, o)
+	{
+		json_t *val = facts ? json_object_get(o, "facts") : o;
+		char *text = val ? json_dumps(val, JSON_COMPACT) : NULL;
+		if (!text && val)
+			return -ENOMEM;
+		t->v[t->n++] = text;
+	}
+	return 0;
+}
+
+static int texts_make(const json_t *doc, struct texts *t)
+{
+	size_t i;
+	json_t *site;
+	int r = texts_add(t, json_object_get(json_object_get(doc, "server"), "findings"), true);
+
+	json_array_foreach(json_object_get(doc, "sites"), i, site)
+	{
+		json_t *inv = json_object_get(site, "inventory");
+		if (r >= 0 && json_is_array(inv))
+			r = texts_add(t, inv, false);
+		if (r >= 0)
+			r = texts_add(t, json_object_get(site, "findings"), true);
+	}
+	return r;
+}
+
+/* The next text made by texts_make (NULL when a finding had no facts). */
+static const char *texts_next(struct texts *t)
+{
+	return t->next < t->n ? t->v[t->next++] : NULL;
+}
+
 struct put {
 	sqlite3 *db;
 	sqlite3_stmt *site, *inv_del, *inv_add, *state_up, *state_mark, *state_sweep;
 	const struct store_doc *d;
+	struct texts *texts;
 	struct sqa *alerts; /* NULL: no alerting */
 	struct hu_err *err;
 };
@@ -338,7 +403,7 @@ static int put_findings(struct put *p, const char *site, json_t *findings)
 	json_array_foreach(findings, i, f)
 	{
 		const char *target = json_string_value(json_object_get(f, "target"));
-		char *facts = json_dumps(json_object_get(f, "facts"), JSON_COMPACT);
+		const char *facts = texts_next(p->texts);
 		sqlite3_stmt *st = p->state_up;
 		sqlite3_reset(st);
 		sq_bind_text(st, 1, p->d->agent);
@@ -366,7 +431,6 @@ static int put_findings(struct put *p, const char *site, json_t *findings)
 			};
 			r = sqa_finding(p->alerts, &as);
 		}
-		free(facts);
 		if (r < 0)
 			return r;
 	}
@@ -400,9 +464,7 @@ static int put_site(struct put *p, json_t *site)
 			return sq_db_error(p->db, p->err, "storing the inventory");
 		json_array_foreach(inv, i, item)
 		{
-			char *text = json_dumps(item, JSON_COMPACT);
-			if (!text)
-				return -ENOMEM;
+			const char *text = texts_next(p->texts);
 			sqlite3_reset(p->inv_add);
 			sq_bind_text(p->inv_add, 1, name);
 			sq_bind_text(p->inv_add, 2,
@@ -412,9 +474,7 @@ static int put_site(struct put *p, json_t *site)
 			sq_bind_text(p->inv_add, 4,
 				     json_string_value(json_object_get(item, "version")));
 			sq_bind_text(p->inv_add, 5, text);
-			int rc = sqlite3_step(p->inv_add);
-			free(text);
-			if (rc != SQLITE_DONE)
+			if (sqlite3_step(p->inv_add) != SQLITE_DONE)
 				return sq_db_error(p->db, p->err, "storing the inventory");
 		}
 	}
@@ -466,13 +526,15 @@ static int put_all(struct put *p, struct store_put *ret)
 	return r;
 }
 
-static int do_document_put(struct store *s, const struct store_doc *d, struct store_put *ret,
-			   struct hu_err *err)
+static int do_document_put(struct store *s, const struct store_doc *d, struct texts *texts,
+			   struct store_put *ret, struct hu_err *err)
 {
 	struct sqa alerts = { 0 };
-	struct put p = {
-		.db = SQ(s)->db, .d = d, .alerts = d->alerts ? &alerts : NULL, .err = err
-	};
+	struct put p = { .db = SQ(s)->db,
+			 .d = d,
+			 .texts = texts,
+			 .alerts = d->alerts ? &alerts : NULL,
+			 .err = err };
 	int r = sq_exec(p.db, "BEGIN IMMEDIATE", err);
 
 	if (r < 0)
@@ -641,7 +703,16 @@ static int sq_principal_list(struct store *s, enum store_role role, json_t **ret
 static int sq_document_put(struct store *s, const struct store_doc *d, struct store_put *ret,
 			   struct hu_err *err)
 {
-	LOCKED(do_document_put(s, d, ret, err));
+	struct texts texts = { 0 };
+	int r = texts_make(d->doc, &texts);
+
+	if (r >= 0) {
+		pthread_mutex_lock(&SQ(s)->lock);
+		r = do_document_put(s, d, &texts, ret, err);
+		pthread_mutex_unlock(&SQ(s)->lock);
+	}
+	texts_clear(&texts);
+	return r;
 }
 
 static int sq_site_list(struct store *s, json_t **ret, struct hu_err *err)
