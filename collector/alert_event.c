@@ -12,6 +12,7 @@
 #define FACTS_MAX      12  /* facts shown in the text, at most */
 #define FACT_VALUE_MAX 200 /* bytes of one fact's value in the text */
 #define SUMMARY_MAX    200 /* bytes of the summary (a mail subject) */
+#define MESSAGE_MAX    900 /* bytes of the message: its line stays under SMTP's 998 */
 
 /*
  * Append s as one line's worth of text: control characters (CR, LF, tabs:
@@ -34,6 +35,11 @@ static int put_clean(struct hu_buf *b, const char *s, size_t max)
 			return r;
 	}
 	return n < strlen(s) ? hu_buf_append(b, "…", strlen("…")) : 0;
+}
+
+static int put(struct hu_buf *b, const char *s)
+{
+	return hu_buf_append(b, s, strlen(s));
 }
 
 static const char *where(const struct alert_subject *s)
@@ -103,25 +109,24 @@ static int body(struct hu_buf *b, const char *event, const struct alert_subject 
 	int r = summary(b, event, s, severity);
 
 	if (r >= 0)
-		r = hu_buf_append(b, "\n\nSite: ", 8);
+		r = put(b, "\n\nSite: ");
 	if (r >= 0)
 		r = put_clean(b, where(s), 256);
 	if (r >= 0)
-		r = hu_buf_append(b, s->site[0] ? " (agent " : " (the server itself, agent ",
-				  s->site[0] ? 8 : 27);
+		r = put(b, s->site[0] ? " (agent " : " (the server itself, agent ");
 	if (r >= 0)
 		r = put_clean(b, s->agent, 256);
 	if (r >= 0)
-		r = hu_buf_append(b, ")\nFound: ", 9);
+		r = put(b, ")\nFound: ");
 	if (r >= 0)
-		r = put_clean(b, s->message ? s->message : "no longer reported", 1000);
+		r = put_clean(b, s->message ? s->message : "no longer reported", MESSAGE_MAX);
 	if (r >= 0)
 		r = hu_buf_printf(b, "\n%s: %s", resolved ? "Failing from" : "Since",
 				  hu_time_iso8601(since, t1, sizeof(t1)));
 	if (r >= 0 && resolved)
 		r = hu_buf_printf(b, " until %s", hu_time_iso8601(now, t2, sizeof(t2)));
 	if (r >= 0 && s->facts && strcmp(s->facts, "{}") != 0) {
-		r = hu_buf_append(b, "\nFacts:\n", 8);
+		r = put(b, "\nFacts:\n");
 		if (r >= 0)
 			r = facts_text(b, s->facts);
 	} else if (r >= 0) {

@@ -198,6 +198,36 @@ void alerter_stop(struct alerter *a)
 	free(a);
 }
 
+/* Deliveries queued for a channel that is no longer configured would wait for ever: drop them. */
+static void drop_unconfigured(struct store *s, const struct alerts_conf *conf)
+{
+	static const char *const known[] = { "alertmanager", "webhook", "smtp" };
+
+	for (size_t k = 0; k < sizeof(known) / sizeof(*known); k++) {
+		bool configured = false;
+		long dropped = 0;
+		for (size_t i = 0; i < conf->store.n_channels; i++)
+			configured |= strcmp(conf->store.channels[i], known[k]) == 0;
+		for (int r = 1; !configured && r == 1 && dropped < 1000000;) {
+			struct store_queued q;
+			struct hu_err err = HU_ERR_INIT;
+			r = s->ops->queue_next(s, known[k], INT32_MAX, &q, &err);
+			if (r == 1) {
+				r = s->ops->queue_done(s, q.id, &err) < 0 ? -1 : 1;
+				dropped++;
+				store_queued_clear(&q);
+			}
+			if (r < 0)
+				log_store("dropping deliveries", r, &err);
+		}
+		if (dropped)
+			hu_log_warning(
+			    "alerts: %ld queued %s deliveries dropped: the channel is no "
+			    "longer configured",
+			    dropped, known[k]);
+	}
+}
+
 int alerter_start(struct store *s, const struct alerts_conf *conf, struct metrics *m,
 		  struct alerter **ret, struct hu_err *err)
 {
@@ -206,6 +236,7 @@ int alerter_start(struct store *s, const struct alerts_conf *conf, struct metric
 
 	if (!a)
 		return -ENOMEM;
+	drop_unconfigured(s, conf);
 	*a = (struct alerter){ .store = s, .conf = conf, .metrics = m };
 	atomic_init(&a->stop, false);
 	pthread_mutex_init(&a->lock, NULL);

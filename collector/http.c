@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "alerter.h"
 #include "api.h"
 #include "huolto/buf.h"
 #include "huolto/fileio.h"
@@ -18,7 +19,6 @@
 #include "http.h"
 #include "tls_peer.h"
 #include "token.h"
-#include "alerter.h"
 
 #define REPORTS_PATH   "/api/v1/reports"
 #define API_PREFIX     "/api/v1/"

@@ -227,5 +227,13 @@ COLL_CONF=$TMP/nosecret.yaml coll serve
 assert_eq 1 "$STATUS" "serve without the webhook secret: $ERR"
 assert_contains "$ERR" "$TMP/none.secret" "names the secret file"
 stop_pid "$COLL_PID"
+
+note "deliveries for a channel no longer configured are dropped, with a warning"
+sqlite3 "$TMP/collector.db" "INSERT INTO alert_queue (channel, event, created_at, next_at) VALUES ('webhook', '{}', 0, 0)"
+grep -v 'webhook:' "$COLL_CONF" >"$TMP/nohook.yaml"
+COLL_CONF=$TMP/nohook.yaml start_collector "$PORT"
+wait_until 20 grep -q "1 queued webhook deliveries dropped" "$TMP/serve.log" || fail "no warning: $(tail -3 "$TMP/serve.log")"
+assert_eq 0 "$(sqlite3 "$TMP/collector.db" "SELECT count(*) FROM alert_queue")" "dropped"
+stop_pid "$COLL_PID"
 [ -z "${KEEP_LOGS:-}" ] || cp -r "$TMP/serve.log" "$TMP/mail" "$TMP/hook" "$KEEP_LOGS/"
 echo "PASS"
