@@ -1,22 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "alert_rule.h"
 
-const char *alert_event_name(enum alert_event e)
-{
-	switch (e) {
-	case ALERT_FIRING:
-		return "firing";
-	case ALERT_REPEAT:
-		return "repeat";
-	case ALERT_CHANGED:
-		return "changed";
-	case ALERT_RESOLVED:
-		return "resolved";
-	default:
-		return "none";
-	}
-}
-
 static uint32_t window(const struct alert_policy *p)
 {
 	return p->of >= ALERT_WINDOW_MAX ? UINT32_MAX : (UINT32_C(1) << p->of) - 1;

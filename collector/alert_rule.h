@@ -42,8 +42,6 @@ enum alert_event {
 	ALERT_RESOLVED, /* fine again */
 };
 
-const char *alert_event_name(enum alert_event e);
-
 /* Whether status alerts under p. */
 bool alert_fails(const struct alert_policy *p, enum hu_status status);
 

@@ -71,6 +71,8 @@ static void deliver(struct alerter *a, struct alert_channel *c, const struct sto
 		goto out;
 	}
 	const char *summary = json_string_value(json_object_get(event, "summary"));
+	if (!summary)
+		summary = "(an event without a summary)";
 	r = c->ops->send(c, event, now, &err);
 	metrics_alert(a->metrics, q->channel, r >= 0);
 	if (r >= 0) {

@@ -3,6 +3,7 @@
 #ifndef HUOLTO_COLLECTOR_STORE_SQLITE_INT_H
 #define HUOLTO_COLLECTOR_STORE_SQLITE_INT_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "alert_event.h"
@@ -16,6 +17,13 @@ int sq_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **ret, struct hu_err *
 int sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Every row of st as an object keyed by the column names. */
 int sq_rows(sqlite3 *db, sqlite3_stmt *st, json_t **ret, struct hu_err *err);
+
+/*
+ * Store d (store_sqlite_put.c): its JSON texts are made first, then lock is
+ * held for the transaction only.
+ */
+int sqp_document_put(sqlite3 *db, pthread_mutex_t *lock, const struct store_doc *d,
+		     struct store_put *ret, struct hu_err *err);
 
 /* The alert state's SQL: migration 2. */
 extern const char sq_alerts_migration[];
