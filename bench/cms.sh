@@ -17,7 +17,8 @@ SHARED=${HUOLTO_SHARED:-$HERE/../../shared}
 [ -x "$AGENT" ] || { echo "build huolto first (cmake --build build)" >&2; exit 1; }
 [ -d /usr/share/wordpress ] || { echo "needs Debian's wordpress package" >&2; exit 1; }
 T=$(mktemp -d /tmp/huolto-bench-cms.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+# KEEP_TREES=1 keeps the trees in $T for profiling.
+[ -n "${KEEP_TREES:-}" ] || trap 'rm -rf "$T"' EXIT
 
 # The trees.
 mkdir -p "$T/www"

@@ -69,6 +69,15 @@ static size_t name_starts(const char *p, const char *e, const char *ret[2],
 	return n;
 }
 
+/* The end of the line p is on: its first CR or LF, or end. */
+static const char *line_end(const char *p, const char *end)
+{
+	const char *lf = memchr(p, '\n', (size_t)(end - p));
+	const char *cr = memchr(p, '\r', (size_t)((lf ? lf : end) - p));
+
+	return cr ? cr : lf ? lf : end;
+}
+
 int cms_wp_headers(const char *data, size_t len, const char *const *names, size_t n, char **ret)
 {
 	const char *end;
@@ -84,12 +93,18 @@ int cms_wp_headers(const char *data, size_t len, const char *const *names, size_
 		ret[i] = NULL;
 		nl[i] = strlen(names[i]);
 	}
-	/* One pass over the lines; each name takes its first matching line. */
+	/*
+	 * One pass over the lines that hold a colon (a header line needs one),
+	 * found with memchr; each name takes its first matching line.
+	 */
 	for (const char *p = data; p < end && left > 0;) {
-		const char *e = p, *starts[2], *colons[2];
-		while (e < end && *e != '\n' && *e != '\r')
-			e++;
-		size_t ns = name_starts(p, e, starts, colons);
+		const char *colon = memchr(p, ':', (size_t)(end - p)), *starts[2], *colons[2];
+		if (!colon)
+			break;
+		const char *s = colon, *e = line_end(colon, end);
+		while (s > p && s[-1] != '\n' && s[-1] != '\r')
+			s--;
+		size_t ns = name_starts(s, e, starts, colons);
 		for (size_t i = 0; i < n && ns > 0; i++) {
 			const char *vs = NULL;
 			if (done[i])
