@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "alert_conf.h"
-#include "huolto/url.h"
+#include "conf_util.h"
 
 void alerts_conf_init(struct alerts_conf *a)
 {
@@ -38,37 +38,6 @@ void alerts_conf_clear(struct alerts_conf *a)
 	alerts_conf_init(a);
 }
 
-/* A mapping at key of n, its keys checked; *ret NULL when absent or null. */
-static int sub(const struct hu_conf_node *n, const char *key, const char *what,
-	       const char *const *keys, const struct hu_conf_node **ret, struct hu_err *err)
-{
-	const struct hu_conf_node *v = hu_conf_get(n, key);
-	int r;
-
-	*ret = NULL;
-	if (!v || hu_conf_is_null(v))
-		return 0;
-	r = hu_conf_expect_mapping(v, what, err);
-	if (r >= 0)
-		r = hu_conf_check_keys(v, keys, err);
-	if (r >= 0)
-		*ret = v;
-	return r;
-}
-
-/* Whether word is one of the words in list ("a|b"). */
-static bool one_of(const char *word, const char *list)
-{
-	size_t len = strlen(word);
-
-	for (const char *p = list; *p; p += strcspn(p, "|"), p += *p == '|') {
-		size_t n = strcspn(p, "|");
-		if (n == len && strncmp(p, word, n) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* An address for a mail header and envelope: local@domain, no blanks, control characters or <>. */
 static bool mail_address_ok(const char *s)
 {
@@ -86,34 +55,9 @@ static bool mail_address_ok(const char *s)
 static int get_url(const struct hu_conf_node *n, const char *what, const char *schemes, char **ret,
 		   struct hu_err *err)
 {
-	const struct hu_conf_node *v = hu_conf_get(n, "url");
-	char *scheme = NULL;
-	const char *why = NULL;
-	int r;
-
-	if (!v)
+	if (!hu_conf_get(n, "url"))
 		return hu_conf_error(n, err, -EINVAL, "%s.url is required", what);
-	r = hu_conf_get_string(n, "url", ret, err);
-	if (r >= 0)
-		r = hu_url_scheme(*ret, &scheme, &why);
-	if (r == -EINVAL)
-		return hu_conf_error(v, err, r, "%s.url: not a URL: %s", what, why);
-	if (r >= 0 && !one_of(scheme, schemes))
-		r = hu_conf_error(v, err, -EINVAL, "%s.url: the scheme must be %s, not %s", what,
-				  schemes, scheme);
-	free(scheme);
-	return r;
-}
-
-static int get_path(const struct hu_conf_node *n, const char *what, const char *key, char **ret,
-		    struct hu_err *err)
-{
-	int r = hu_conf_get_string(n, key, ret, err);
-
-	if (r >= 0 && *ret && (*ret)[0] != '/')
-		r = hu_conf_error(hu_conf_get(n, key), err, -EINVAL,
-				  "%s.%s must be an absolute path", what, key);
-	return r;
+	return conf_url(n, what, "url", schemes, ret, err);
 }
 
 static int parse_statuses(const struct hu_conf_node *n, struct alert_policy *p, struct hu_err *err)
@@ -148,7 +92,7 @@ static int parse_rule(const struct hu_conf_node *n, struct alerts_conf *a, struc
 	struct alert_policy *p = &a->store.policy;
 	const struct hu_conf_node *h;
 	int64_t count = p->count, of = p->of;
-	int r = sub(n, "hysteresis", "alerts.hysteresis", hyst_keys, &h, err);
+	int r = conf_sub(n, "hysteresis", "alerts.hysteresis", hyst_keys, &h, err);
 
 	if (r >= 0 && h) {
 		r = hu_conf_get_int(h, "of", 1, ALERT_WINDOW_MAX, &of, err);
@@ -172,7 +116,7 @@ static int parse_rule(const struct hu_conf_node *n, struct alerts_conf *a, struc
 					    err);
 	if (r >= 0)
 		r = hu_conf_get_duration_ms(n, "timeout", 1000, 600000, &a->timeout_ms, err);
-	if (r >= 0 && (r = sub(n, "retry", "alerts.retry", retry_keys, &h, err)) >= 0 && h) {
+	if (r >= 0 && (r = conf_sub(n, "retry", "alerts.retry", retry_keys, &h, err)) >= 0 && h) {
 		r = hu_conf_get_duration_ms(h, "min", 1000, 86400000, &a->retry_min_ms, err);
 		if (r >= 0)
 			r = hu_conf_get_duration_ms(h, "max", 1000, 7LL * 86400000,
@@ -195,28 +139,28 @@ static int parse_channels(const struct hu_conf_node *n, struct alerts_conf *a, s
 		"url", "from", "to", "username", "password_file", "require_tls", "ca_file", NULL
 	};
 	const struct hu_conf_node *c;
-	int r = sub(n, "alertmanager", "alerts.alertmanager", am_keys, &c, err);
+	int r = conf_sub(n, "alertmanager", "alerts.alertmanager", am_keys, &c, err);
 
 	if (r >= 0 && c) {
 		r = get_url(c, "alerts.alertmanager", "http|https", &a->am_url, err);
 		if (r >= 0)
-			r = get_path(c, "alerts.alertmanager", "ca_file", &a->am_ca_file, err);
+			r = conf_path(c, "alerts.alertmanager", "ca_file", &a->am_ca_file, err);
 		a->store.channels[a->store.n_channels++] = "alertmanager";
 	}
-	if (r >= 0 && (r = sub(n, "webhook", "alerts.webhook", wh_keys, &c, err)) >= 0 && c) {
+	if (r >= 0 && (r = conf_sub(n, "webhook", "alerts.webhook", wh_keys, &c, err)) >= 0 && c) {
 		r = get_url(c, "alerts.webhook", "https|http", &a->webhook_url, err);
 		if (r >= 0)
-			r = get_path(c, "alerts.webhook", "secret_file", &a->webhook_secret_file,
-				     err);
+			r = conf_path(c, "alerts.webhook", "secret_file", &a->webhook_secret_file,
+				      err);
 		if (r >= 0 && !a->webhook_secret_file)
 			r = hu_conf_error(c, err, -EINVAL,
 					  "alerts.webhook.secret_file is required: the receiver "
 					  "checks the signature made with it");
 		if (r >= 0)
-			r = get_path(c, "alerts.webhook", "ca_file", &a->webhook_ca_file, err);
+			r = conf_path(c, "alerts.webhook", "ca_file", &a->webhook_ca_file, err);
 		a->store.channels[a->store.n_channels++] = "webhook";
 	}
-	if (r >= 0 && (r = sub(n, "smtp", "alerts.smtp", smtp_keys, &c, err)) >= 0 && c) {
+	if (r >= 0 && (r = conf_sub(n, "smtp", "alerts.smtp", smtp_keys, &c, err)) >= 0 && c) {
 		r = get_url(c, "alerts.smtp", "smtp|smtps", &a->smtp_url, err);
 		if (r >= 0)
 			r = hu_conf_get_string(c, "from", &a->smtp_from, err);
@@ -241,8 +185,8 @@ static int parse_channels(const struct hu_conf_node *n, struct alerts_conf *a, s
 		if (r >= 0)
 			r = hu_conf_get_string(c, "username", &a->smtp_username, err);
 		if (r >= 0)
-			r = get_path(c, "alerts.smtp", "password_file", &a->smtp_password_file,
-				     err);
+			r = conf_path(c, "alerts.smtp", "password_file", &a->smtp_password_file,
+				      err);
 		if (r >= 0)
 			r = hu_conf_get_bool(c, "require_tls", &a->smtp_require_tls, err);
 		if (r >= 0 && !a->smtp_username != !a->smtp_password_file)
@@ -254,7 +198,7 @@ static int parse_channels(const struct hu_conf_node *n, struct alerts_conf *a, s
 					  "alerts.smtp: a password is sent only over TLS: use an "
 					  "smtps:// url or require_tls: true");
 		if (r >= 0)
-			r = get_path(c, "alerts.smtp", "ca_file", &a->smtp_ca_file, err);
+			r = conf_path(c, "alerts.smtp", "ca_file", &a->smtp_ca_file, err);
 		a->store.channels[a->store.n_channels++] = "smtp";
 	}
 	return r;

@@ -7,16 +7,8 @@
 #include <sqlite3.h>
 
 #include "alert_event.h"
+#include "sq_util.h"
 #include "store.h"
-
-/* db's last error as an errno-style code, with what was being done. */
-int sq_db_error(sqlite3 *db, struct hu_err *err, const char *what);
-int sq_exec(sqlite3 *db, const char *sql, struct hu_err *err);
-int sq_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **ret, struct hu_err *err);
-/* Bind text, or NULL when s is NULL. */
-int sq_bind_text(sqlite3_stmt *st, int i, const char *s);
-/* Every row of st as an object keyed by the column names. */
-int sq_rows(sqlite3 *db, sqlite3_stmt *st, json_t **ret, struct hu_err *err);
 
 /*
  * Store d (store_sqlite_put.c): its JSON texts are made first, then lock is
