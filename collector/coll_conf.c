@@ -20,6 +20,7 @@ void coll_conf_clear(struct coll_conf *c)
 	free(c->client_ca);
 	free(c->sqlite);
 	alerts_conf_clear(&c->alerts);
+	catalog_conf_clear(&c->catalog);
 	*c = (struct coll_conf){ 0 };
 }
 
@@ -96,8 +97,8 @@ static int section(const struct hu_conf_node *root, const char *name, const char
 
 static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu_err *err)
 {
-	static const char *const top[] = { "listen",  "tls",       "storage", "limits",
-					   "threads", "heartbeat", "alerts",  NULL };
+	static const char *const top[] = { "listen",    "tls",    "storage", "limits", "threads",
+					   "heartbeat", "alerts", "catalog", NULL };
 	static const char *const tls_keys[] = { "cert", "key", "client_ca", NULL };
 	static const char *const storage_keys[] = { "sqlite", NULL };
 	static const char *const limits_keys[] = { "max_body", "connections", "timeout",
@@ -147,6 +148,8 @@ static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu
 	if (r >= 0)
 		r = alerts_conf_parse(hu_conf_get(root, "alerts"), &c->alerts, err);
 	c->alerts.store.grace_s = c->grace_ms / 1000;
+	if (r >= 0)
+		r = catalog_conf_parse(hu_conf_get(root, "catalog"), &c->catalog, err);
 	return r;
 }
 
@@ -167,6 +170,7 @@ int coll_conf_load(const char *path, bool required, struct coll_conf *ret, struc
 	int r;
 
 	alerts_conf_init(&c.alerts);
+	catalog_conf_init(&c.catalog);
 	c.listen = strdup("127.0.0.1:8443");
 	c.sqlite = strdup(COLL_DEFAULT_DB);
 	if (!c.listen || !c.sqlite || coll_listen_parse(c.listen, &c.listen_addr) < 0) {
@@ -176,11 +180,17 @@ int coll_conf_load(const char *path, bool required, struct coll_conf *ret, struc
 	r = hu_conf_load_file(path, &yaml, err);
 	if (r == -ENOENT && !required) {
 		hu_err_clear(err);
-		*ret = c;
-		return 0;
+		r = catalog_conf_parse(NULL, &c.catalog, err);
+		if (r < 0)
+			coll_conf_clear(&c);
+		else
+			*ret = c;
+		return r;
 	}
 	if (r >= 0 && yaml->root)
 		r = parse(&c, yaml->root, err);
+	else if (r >= 0)
+		r = catalog_conf_parse(NULL, &c.catalog, err);
 	if (r >= 0 && !(c.path = strdup(path)))
 		r = -ENOMEM;
 	hu_conf_free(yaml);

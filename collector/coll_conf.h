@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "alert_conf.h"
+#include "catalog_conf.h"
 #include "huolto/err.h"
 
 #define COLL_DEFAULT_CONFIG "/etc/huolto/collector.yaml"
@@ -23,11 +24,12 @@ struct coll_conf {
 	struct sockaddr_storage listen_addr; /* listen, parsed */
 	int64_t max_body;                    /* limits.max_body, bytes */
 	int64_t connections;                 /* limits.connections: open connections at most */
-	int64_t timeout_ms;        /* limits.timeout: a connection idle this long is closed */
-	int64_t in_flight;         /* limits.in_flight: bytes of bodies held at once, at most */
-	int64_t threads;           /* threads: serving threads */
-	int64_t grace_ms;          /* heartbeat.grace */
-	struct alerts_conf alerts; /* alerts; alerts.enabled when the section is there */
+	int64_t timeout_ms;          /* limits.timeout: a connection idle this long is closed */
+	int64_t in_flight;           /* limits.in_flight: bytes of bodies held at once, at most */
+	int64_t threads;             /* threads: serving threads */
+	int64_t grace_ms;            /* heartbeat.grace */
+	struct alerts_conf alerts;   /* alerts; alerts.enabled when the section is there */
+	struct catalog_conf catalog; /* catalog; catalog.enabled when the section is there */
 };
 
 #define COLL_MAX_THREADS 64

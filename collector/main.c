@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "catalog_cmd.h"
+#include "cli_util.h"
 #include "coll_conf.h"
 #include "huolto/buf.h"
 #include "huolto/config.h"
@@ -20,9 +22,6 @@
 #include "ingest.h"
 #include "store.h"
 #include "token.h"
-
-#define EXIT_USAGE 2
-#define EXIT_FAIL  1
 
 extern const char coll_report_schema[];
 extern const size_t coll_report_schema_len;
@@ -46,11 +45,15 @@ static void usage(FILE *f)
 		"  operator revoke NAME\n"
 		"  ingest FILE...        store report documents from files (validated as\n"
 		"                        over HTTPS; - reads standard input)\n"
+		"  catalog refresh [FEED...]\n"
+		"                        read the upstream feeds (all, or those named) into\n"
+		"                        the catalog; a feed that fails keeps its old facts\n"
+		"  catalog status        each feed: current, stale or never read\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config PATH     configuration file (default %s;\n"
 		"                        when that file is absent: defaults)\n"
-		"  -f, --format FORMAT   list: text or json\n"
+		"  -f, --format FORMAT   list, catalog status: text or json\n"
 		"  -v, --verbose         serve: log every request's outcome (debug)\n"
 		"  -h, --help            this help\n"
 		"  -V, --version         the version\n"
@@ -182,20 +185,6 @@ static bool good_name(const char *s)
 	return true;
 }
 
-static void print_time(const json_t *v)
-{
-	char buf[32];
-	time_t t = (time_t)json_integer_value(v);
-	struct tm tm;
-
-	if (!json_is_integer(v) || !gmtime_r(&t, &tm)) {
-		printf("%-21s", "-");
-		return;
-	}
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	printf("%-21s", buf);
-}
-
 static int list(struct store *s, enum store_role role, const char *format)
 {
 	struct hu_err err = HU_ERR_INIT;
@@ -221,13 +210,13 @@ static int list(struct store *s, enum store_role role, const char *format)
 	json_array_foreach(rows, i, o)
 	{
 		printf("%-24s ", json_string_value(json_object_get(o, "name")));
-		print_time(json_object_get(o, "created_at"));
+		cli_print_time(json_integer_value(json_object_get(o, "created_at")));
 		putchar(' ');
-		print_time(json_object_get(o, "revoked_at"));
+		cli_print_time(json_integer_value(json_object_get(o, "revoked_at")));
 		if (role == STORE_AGENT) {
 			printf(" %9lld ",
 			       (long long)json_integer_value(json_object_get(o, "documents")));
-			print_time(json_object_get(o, "last_report"));
+			cli_print_time(json_integer_value(json_object_get(o, "last_report")));
 		}
 		putchar('\n');
 	}
@@ -379,6 +368,24 @@ static void wait_for_stop(const sigset_t *set)
 	}
 }
 
+static int cmd_catalog(const struct cli *c)
+{
+	struct hu_err err = HU_ERR_INIT;
+	struct coll_conf conf;
+	const char *path = c->config ? c->config : COLL_DEFAULT_CONFIG;
+	int r = coll_conf_load(path, c->config != NULL, &conf, &err);
+
+	if (r < 0) {
+		fprintf(stderr, "huolto-collector: %s\n", hu_err_msg(&err));
+		hu_err_clear(&err);
+		return EXIT_USAGE;
+	}
+	hu_log_setup("huolto-collector", c->verbose ? HU_LOG_DEBUG : HU_LOG_INFO);
+	r = catalog_cmd(&conf, c->args, c->n_args, c->format);
+	coll_conf_clear(&conf);
+	return r;
+}
+
 static int cmd_serve(const struct cli *c)
 {
 	struct session ses = { 0 };
@@ -435,6 +442,8 @@ int main(int argc, char **argv)
 		return cmd_principal(&c, STORE_OPERATOR);
 	if (strcmp(cmd, "ingest") == 0)
 		return cmd_ingest(&c);
+	if (strcmp(cmd, "catalog") == 0)
+		return cmd_catalog(&c);
 	fprintf(stderr, "huolto-collector: unknown command \"%s\"; try --help\n", cmd);
 	return EXIT_USAGE;
 }

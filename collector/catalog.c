@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "catalog_fetch.h"
+#include "catalog_parse.h"
+#include "huolto/fileio.h"
+
+/* One feed: its name (a contract: `catalog refresh NAME`), where it is, how it is read. */
+struct feed_def {
+	const char *name;
+	const char *product; /* endoflife.date's product, else NULL */
+	size_t base;         /* offset of the base URL in struct catalog_conf */
+	const char *path;    /* joined to the base; NULL: the endoflife.date form */
+	catalog_parse_fn parse;
+};
+
+#define BASE(field) offsetof(struct catalog_conf, field)
+
+static const struct feed_def feeds[] = {
+	{ "wordpress-core", NULL, BASE(wordpress_api), "/core/stable-check/1.0/",
+	  catalog_parse_wp_stable },
+	{ "php", NULL, BASE(php_releases), "/branches.php", catalog_parse_php_branches },
+	{ "endoflife-php", "php", BASE(endoflife), NULL, catalog_parse_eol },
+	{ "endoflife-mysql", "mysql", BASE(endoflife), NULL, catalog_parse_eol },
+	{ "endoflife-mariadb", "mariadb", BASE(endoflife), NULL, catalog_parse_eol },
+	{ "endoflife-drupal", "drupal", BASE(endoflife), NULL, catalog_parse_eol },
+	{ "endoflife-joomla", "joomla", BASE(endoflife), NULL, catalog_parse_eol },
+};
+
+#define N_FEEDS (sizeof(feeds) / sizeof(*feeds))
+
+int catalog_open(const struct catalog_conf *conf, struct catalog **ret, struct hu_err *err)
+{
+	struct catalog *c;
+	char *path = NULL;
+	int r;
+
+	if (mkdir(conf->dir, 0750) < 0 && errno != EEXIST)
+		return hu_err_errno(err, errno, "catalog.dir %s", conf->dir);
+	if (asprintf(&path, "%s/catalog.db", conf->dir) < 0)
+		return -ENOMEM;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		free(path);
+		return -ENOMEM;
+	}
+	c->conf = conf;
+	r = catalog_db_open(path, &c->db, err);
+	free(path);
+	if (r < 0) {
+		free(c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
+void catalog_close(struct catalog *c)
+{
+	if (!c)
+		return;
+	catalog_db_close(c->db);
+	free(c);
+}
+
+bool catalog_feed_known(const struct catalog *c, const char *name)
+{
+	(void)c;
+	for (size_t i = 0; i < N_FEEDS; i++)
+		if (strcmp(feeds[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+int catalog_feed_names(const struct catalog *c, struct hu_strv *ret)
+{
+	(void)c;
+	for (size_t i = 0; i < N_FEEDS; i++) {
+		int r = hu_strv_push(ret, feeds[i].name);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+bool catalog_stale(const struct catalog_conf *conf, const struct catalog_feed *f, time_t now)
+{
+	if (f->expires > 0 && now >= f->expires)
+		return true;
+	return f->ok_at <= 0 || (int64_t)now - f->ok_at > conf->stale_after_ms / 1000;
+}
+
+static char *feed_url(const struct catalog_conf *conf, const struct feed_def *d)
+{
+	const char *base = *(char *const *)((const char *)conf + d->base);
+	size_t n = strlen(base);
+	char *url = NULL;
+	int r;
+
+	if (d->path)
+		r = asprintf(&url, "%s%s", base, d->path);
+	else if (n >= 3 && strcmp(base + n - 3, "/v1") == 0)
+		r = asprintf(&url, "%s/products/%s", base, d->product);
+	else
+		r = asprintf(&url, "%s/%s.json", base, d->product);
+	return r < 0 ? NULL : url;
+}
+
+/* Parse the body at part into the feed's facts and commit them with a's validators. */
+static int take_body(struct catalog *c, const struct feed_def *d, const char *url, const char *part,
+		     const struct catalog_answer *a, time_t now, struct hu_err *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int r = hu_read_local_file(part, (size_t)c->conf->max_body, &data, &len, NULL, err);
+
+	if (r < 0)
+		return r;
+	r = catalog_db_begin(c->db, d->name, err);
+	if (r >= 0) {
+		r = d->parse(data, len, d->product, c->db, err);
+		struct catalog_source f = { .url = url,
+					    .etag = a->etag,
+					    .last_modified = a->last_modified };
+		if (r >= 0)
+			r = catalog_db_commit(c->db, &f, now, err);
+		else
+			catalog_db_rollback(c->db);
+	}
+	free(data);
+	return r;
+}
+
+/* Refresh one feed: 0 updated, 1 not modified, < 0 failed (err says why). */
+static int refresh_one(struct catalog *c, const struct feed_def *d, const char *url, time_t now,
+		       const atomic_bool *stop, struct hu_err *err)
+{
+	struct catalog_feed old = { 0 };
+	struct catalog_answer a = { 0 };
+	char *part = NULL, *body = NULL;
+	int r = 0;
+
+	if ((asprintf(&part, "%s/%s.part", c->conf->dir, d->name) < 0 ||
+	     asprintf(&body, "%s/%s.body", c->conf->dir, d->name) < 0))
+		r = -ENOMEM;
+	if (r >= 0)
+		r = catalog_db_feed_get(c->db, d->name, &old, err);
+	if (r == -ENOENT)
+		r = 0;
+	if (r < 0)
+		goto out;
+	/* Validators only for the same address, and only while its body is still here. */
+	bool validate = old.url && strcmp(old.url, url) == 0 && access(body, R_OK) == 0;
+	struct catalog_request q = {
+		.url = url,
+		.etag = validate ? old.etag : NULL,
+		.last_modified = validate ? old.last_modified : NULL,
+		.max_body = c->conf->max_body,
+		.timeout_ms = c->conf->timeout_ms,
+		.ca_file = c->conf->ca_file,
+		.out_path = part,
+		.stop = stop,
+	};
+	r = catalog_fetch(&q, &a, err);
+	if (r == -EPROTO && a.retry_after_s > 0) {
+		char *m = strdup(hu_err_msg(err));
+		r = hu_err_set(err, r, "%s, retry after %lld s", m ? m : "refused",
+			       (long long)a.retry_after_s);
+		free(m);
+	}
+	if (r >= 0 && a.status == 304) {
+		r = 1;
+	} else if (r >= 0) {
+		r = take_body(c, d, url, part, &a, now, err);
+		if (r >= 0 && rename(part, body) < 0)
+			r = hu_err_errno(err, errno, "%s", body);
+	}
+	if (r < 0 || a.status == 304)
+		unlink(part);
+out:
+	catalog_answer_clear(&a);
+	catalog_feed_clear(&old);
+	free(part);
+	free(body);
+	return r;
+}
+
+int catalog_refresh(struct catalog *c, const struct hu_strv *only, time_t now,
+		    const atomic_bool *stop, catalog_report_fn report, void *ctx,
+		    struct hu_err *err)
+{
+	int failed = 0;
+
+	for (size_t i = 0; only && i < only->n; i++)
+		if (!catalog_feed_known(c, only->v[i]))
+			return hu_err_set(err, -ENOENT, "no feed is called \"%s\"", only->v[i]);
+	for (size_t i = 0; i < N_FEEDS; i++) {
+		const struct feed_def *d = &feeds[i];
+		bool wanted = !only || only->n == 0;
+		for (size_t k = 0; !wanted && k < only->n; k++)
+			wanted = strcmp(only->v[k], d->name) == 0;
+		if (!wanted)
+			continue;
+		if (stop && atomic_load(stop))
+			break;
+		struct hu_err ferr = HU_ERR_INIT;
+		struct catalog_feed f = { 0 };
+		char *url = feed_url(c->conf, d);
+		int r = url ? refresh_one(c, d, url, now, stop, &ferr) : -ENOMEM;
+		if (r == -ENOMEM) {
+			free(url);
+			hu_err_clear(&ferr);
+			return r;
+		}
+		struct catalog_outcome o = { .feed = d->name,
+					     .result = r < 0   ? CATALOG_FAILED
+						       : r > 0 ? CATALOG_NOT_MODIFIED
+							       : CATALOG_UPDATED };
+		char ebuf[128];
+		if (r < 0) {
+			o.error = hu_err_text(&ferr, r, ebuf, sizeof(ebuf));
+			failed++;
+		}
+		if (r != 0) {
+			int w = catalog_db_feed_checked(c->db, d->name, url, now, o.error, err);
+			if (w < 0) {
+				free(url);
+				hu_err_clear(&ferr);
+				return w;
+			}
+		}
+		if (catalog_db_feed_get(c->db, d->name, &f, NULL) >= 0) {
+			o.items = f.items;
+			o.changed_at = f.changed_at;
+		}
+		if (report)
+			report(ctx, &o);
+		catalog_feed_clear(&f);
+		free(url);
+		hu_err_clear(&ferr);
+	}
+	return failed;
+}

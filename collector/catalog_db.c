@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_db.h"
+#include "sq_util.h"
+
+static const char *const migrations[] = {
+	/* 1: feeds, release cycles, WordPress core versions. */
+	"CREATE TABLE feeds ("
+	"  name TEXT PRIMARY KEY, url TEXT, etag TEXT, last_modified TEXT,"
+	"  checked_at INTEGER NOT NULL DEFAULT 0, ok_at INTEGER NOT NULL DEFAULT 0,"
+	"  changed_at INTEGER NOT NULL DEFAULT 0, expires INTEGER NOT NULL DEFAULT 0,"
+	"  items INTEGER NOT NULL DEFAULT 0, error TEXT);"
+	"CREATE TABLE cycles ("
+	"  feed TEXT NOT NULL, product TEXT NOT NULL, cycle TEXT NOT NULL, latest TEXT,"
+	"  released TEXT, support_end TEXT, eol TEXT, eol_flag INTEGER NOT NULL,"
+	"  state TEXT, lts INTEGER NOT NULL, PRIMARY KEY (product, cycle, feed));"
+	"CREATE TABLE wp_core ("
+	"  feed TEXT NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL,"
+	"  PRIMARY KEY (version, feed));",
+};
+
+/* The tables whose rows belong to a feed (column feed). */
+static const char *const fact_tables[] = { "cycles", "wp_core" };
+
+struct catalog_db {
+	sqlite3 *db;
+	char *feed;    /* the feed being replaced, between begin and commit */
+	int64_t items; /* rows added since begin */
+	sqlite3_stmt *cycle, *wp_core;
+};
+
+int catalog_db_open(const char *path, struct catalog_db **ret, struct hu_err *err)
+{
+	struct catalog_db *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	r = sq_open(path, migrations, sizeof(migrations) / sizeof(*migrations), &c->db, err);
+	if (r < 0) {
+		free(c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
+void catalog_db_close(struct catalog_db *c)
+{
+	if (!c)
+		return;
+	if (c->feed)
+		catalog_db_rollback(c);
+	sqlite3_finalize(c->cycle);
+	sqlite3_finalize(c->wp_core);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+void catalog_feed_clear(struct catalog_feed *f)
+{
+	free(f->name);
+	free(f->url);
+	free(f->etag);
+	free(f->last_modified);
+	free(f->error);
+	*f = (struct catalog_feed){ 0 };
+}
+
+static int dup_column(sqlite3_stmt *st, int i, char **ret)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	*ret = NULL;
+	if (s && !(*ret = strdup(s)))
+		return -ENOMEM;
+	return 0;
+}
+
+int catalog_db_feed_get(struct catalog_db *c, const char *name, struct catalog_feed *ret,
+			struct hu_err *err)
+{
+	struct catalog_feed f = { 0 };
+	sqlite3_stmt *st = NULL;
+	int r = sq_prepare(c->db,
+			   "SELECT name, url, etag, last_modified, checked_at, ok_at, changed_at,"
+			   " expires, items, error FROM feeds WHERE name = ?",
+			   &st, err);
+
+	if (r < 0)
+		return r;
+	sq_bind_text(st, 1, name);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r = dup_column(st, 0, &f.name);
+		if (r >= 0)
+			r = dup_column(st, 1, &f.url);
+		if (r >= 0)
+			r = dup_column(st, 2, &f.etag);
+		if (r >= 0)
+			r = dup_column(st, 3, &f.last_modified);
+		f.checked_at = sqlite3_column_int64(st, 4);
+		f.ok_at = sqlite3_column_int64(st, 5);
+		f.changed_at = sqlite3_column_int64(st, 6);
+		f.expires = sqlite3_column_int64(st, 7);
+		f.items = sqlite3_column_int64(st, 8);
+		if (r >= 0)
+			r = dup_column(st, 9, &f.error);
+	} else if (rc == SQLITE_DONE) {
+		r = -ENOENT;
+	} else {
+		r = sq_db_error(c->db, err, "reading the feeds");
+	}
+	sqlite3_finalize(st);
+	if (r < 0) {
+		catalog_feed_clear(&f);
+		return r;
+	}
+	*ret = f;
+	return 0;
+}
+
+int catalog_db_feed_list(struct catalog_db *c, json_t **ret, struct hu_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = sq_prepare(c->db,
+			   "SELECT name, url, checked_at, ok_at, changed_at, expires, items, error"
+			   " FROM feeds ORDER BY name",
+			   &st, err);
+
+	if (r < 0)
+		return r;
+	r = sq_rows(c->db, st, ret, err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int catalog_db_feed_checked(struct catalog_db *c, const char *name, const char *url, time_t now,
+			    const char *error, struct hu_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = sq_prepare(c->db,
+			   "INSERT INTO feeds (name, url, checked_at, ok_at, error)"
+			   " VALUES (?1, ?2, ?3, CASE WHEN ?4 IS NULL THEN ?3 ELSE 0 END, ?4)"
+			   " ON CONFLICT (name) DO UPDATE SET url = ?2, checked_at = ?3,"
+			   " ok_at = CASE WHEN ?4 IS NULL THEN ?3 ELSE ok_at END, error = ?4",
+			   &st, err);
+
+	if (r < 0)
+		return r;
+	sq_bind_text(st, 1, name);
+	sq_bind_text(st, 2, url);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	sq_bind_text(st, 4, error);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sq_db_error(c->db, err, "recording the feed");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int catalog_db_begin(struct catalog_db *c, const char *feed, struct hu_err *err)
+{
+	int r;
+
+	if (c->feed)
+		return hu_err_set(err, -EBUSY, "the catalog is already replacing %s", c->feed);
+	if (!(c->feed = strdup(feed)))
+		return -ENOMEM;
+	c->items = 0;
+	r = sq_exec(c->db, "BEGIN IMMEDIATE", err);
+	if (r < 0) {
+		free(c->feed);
+		c->feed = NULL;
+		return r;
+	}
+	for (size_t i = 0; r >= 0 && i < sizeof(fact_tables) / sizeof(*fact_tables); i++) {
+		char sql[64];
+		sqlite3_stmt *st = NULL;
+		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE feed = ?", fact_tables[i]);
+		r = sq_prepare(c->db, sql, &st, err);
+		if (r >= 0) {
+			sq_bind_text(st, 1, feed);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				r = sq_db_error(c->db, err, "clearing the feed's facts");
+		}
+		sqlite3_finalize(st);
+	}
+	if (r < 0)
+		catalog_db_rollback(c);
+	return r;
+}
+
+/* Step st (bound), counted as one row of the feed being replaced; st is reset. */
+static int add_row(struct catalog_db *c, sqlite3_stmt *st, const char *what, struct hu_err *err)
+{
+	int r = 0;
+
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sq_db_error(c->db, err, what);
+	else
+		c->items++;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return r;
+}
+
+int catalog_db_add_cycle(struct catalog_db *c, const struct catalog_cycle *y, struct hu_err *err)
+{
+	int r = 0;
+
+	if (!c->feed)
+		return hu_err_set(err, -EINVAL, "no feed is being replaced");
+	if (!c->cycle)
+		r = sq_prepare(
+		    c->db,
+		    "INSERT OR REPLACE INTO cycles (feed, product, cycle, latest, released,"
+		    " support_end, eol, eol_flag, state, lts)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    &c->cycle, err);
+	if (r < 0)
+		return r;
+	sq_bind_text(c->cycle, 1, c->feed);
+	sq_bind_text(c->cycle, 2, y->product);
+	sq_bind_text(c->cycle, 3, y->cycle);
+	sq_bind_text(c->cycle, 4, y->latest);
+	sq_bind_text(c->cycle, 5, y->released);
+	sq_bind_text(c->cycle, 6, y->support_end);
+	sq_bind_text(c->cycle, 7, y->eol);
+	sqlite3_bind_int(c->cycle, 8, y->eol_flag);
+	sq_bind_text(c->cycle, 9, y->state);
+	sqlite3_bind_int(c->cycle, 10, y->lts);
+	return add_row(c, c->cycle, "adding a release cycle", err);
+}
+
+int catalog_db_add_wp_core(struct catalog_db *c, const char *version, const char *status,
+			   struct hu_err *err)
+{
+	int r = 0;
+
+	if (!c->feed)
+		return hu_err_set(err, -EINVAL, "no feed is being replaced");
+	if (!c->wp_core)
+		r = sq_prepare(
+		    c->db,
+		    "INSERT OR REPLACE INTO wp_core (feed, version, status) VALUES (?, ?, ?)",
+		    &c->wp_core, err);
+	if (r < 0)
+		return r;
+	sq_bind_text(c->wp_core, 1, c->feed);
+	sq_bind_text(c->wp_core, 2, version);
+	sq_bind_text(c->wp_core, 3, status);
+	return add_row(c, c->wp_core, "adding a WordPress version", err);
+}
+
+int catalog_db_commit(struct catalog_db *c, const struct catalog_source *f, time_t now,
+		      struct hu_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (!c->feed)
+		return hu_err_set(err, -EINVAL, "no feed is being replaced");
+	r = sq_prepare(c->db,
+		       "INSERT OR REPLACE INTO feeds (name, url, etag, last_modified, checked_at,"
+		       " ok_at, changed_at, expires, items, error)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, ?6, ?7, NULL)",
+		       &st, err);
+	if (r >= 0) {
+		sq_bind_text(st, 1, c->feed);
+		sq_bind_text(st, 2, f->url);
+		sq_bind_text(st, 3, f->etag);
+		sq_bind_text(st, 4, f->last_modified);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
+		sqlite3_bind_int64(st, 6, f->expires);
+		sqlite3_bind_int64(st, 7, c->items);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			r = sq_db_error(c->db, err, "recording the feed");
+	}
+	sqlite3_finalize(st);
+	if (r >= 0)
+		r = sq_exec(c->db, "COMMIT", err);
+	if (r < 0) {
+		catalog_db_rollback(c);
+		return r;
+	}
+	free(c->feed);
+	c->feed = NULL;
+	return 0;
+}
+
+void catalog_db_rollback(struct catalog_db *c)
+{
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	free(c->feed);
+	c->feed = NULL;
+}
+
+int catalog_db_cycles(struct catalog_db *c, const char *product, json_t **ret, struct hu_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r =
+	    sq_prepare(c->db,
+		       "SELECT feed, product, cycle, latest, released, support_end, eol,"
+		       " eol_flag, state, lts FROM cycles WHERE product = ? ORDER BY feed, cycle",
+		       &st, err);
+
+	if (r < 0)
+		return r;
+	sq_bind_text(st, 1, product);
+	r = sq_rows(c->db, st, ret, err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The first column of the first row of sql with arg bound, as a string; -ENOENT for none. */
+static int one_text(struct catalog_db *c, const char *sql, const char *arg, char **ret,
+		    struct hu_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = sq_prepare(c->db, sql, &st, err);
+
+	if (r < 0)
+		return r;
+	if (arg)
+		sq_bind_text(st, 1, arg);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		r = dup_column(st, 0, ret);
+	else if (rc == SQLITE_DONE)
+		r = -ENOENT;
+	else
+		r = sq_db_error(c->db, err, "reading the catalog");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int catalog_db_wp_core_status(struct catalog_db *c, const char *version, char **ret,
+			      struct hu_err *err)
+{
+	return one_text(c, "SELECT status FROM wp_core WHERE version = ?", version, ret, err);
+}
+
+int catalog_db_wp_core_latest(struct catalog_db *c, char **ret, struct hu_err *err)
+{
+	return one_text(c, "SELECT version FROM wp_core WHERE status = 'latest'", NULL, ret, err);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The feed parsers: each reads one body and adds its facts to the feed
+ * being replaced in the catalog database (catalog_db_begin has run). Any
+ * error aborts the replacement, and names the field it is about.
+ */
+#ifndef HUOLTO_COLLECTOR_CATALOG_PARSE_H
+#define HUOLTO_COLLECTOR_CATALOG_PARSE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "catalog_db.h"
+#include "huolto/err.h"
+
+/* product: the product a per-product feed is about (endoflife.date), else NULL. */
+typedef int (*catalog_parse_fn)(const char *data, size_t len, const char *product,
+				struct catalog_db *db, struct hu_err *err);
+
+/* api.wordpress.org core/stable-check/1.0: every version, latest / outdated / insecure. */
+int catalog_parse_wp_stable(const char *data, size_t len, const char *product,
+			    struct catalog_db *db, struct hu_err *err);
+/* php.net releases/branches.php: each branch's latest release, state and support ends. */
+int catalog_parse_php_branches(const char *data, size_t len, const char *product,
+			       struct catalog_db *db, struct hu_err *err);
+/* endoflife.date, API v0 (<product>.json) or v1 (products/<product>): each cycle. */
+int catalog_parse_eol(const char *data, size_t len, const char *product, struct catalog_db *db,
+		      struct hu_err *err);
+
+/* Shared by the parsers. */
+/* Parse data as JSON; an error names what, the line and the column. */
+int catalog_json_load(const char *data, size_t len, const char *what, json_t **ret,
+		      struct hu_err *err);
+/* The "YYYY-MM-DD" a string starts with (ISO dates and date-times), in out; false if none. */
+bool catalog_date(const json_t *v, char out[11]);
+
+#endif
