@@ -124,21 +124,6 @@ int catalog_db_feed_get(struct catalog_db *c, const char *name, struct catalog_f
 	return 0;
 }
 
-int catalog_db_feed_list(struct catalog_db *c, json_t **ret, struct hu_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int r = sq_prepare(c->db,
-			   "SELECT name, url, checked_at, ok_at, changed_at, expires, items, error"
-			   " FROM feeds ORDER BY name",
-			   &st, err);
-
-	if (r < 0)
-		return r;
-	r = sq_rows(c->db, st, ret, err);
-	sqlite3_finalize(st);
-	return r;
-}
-
 int catalog_db_feed_checked(struct catalog_db *c, const char *name, const char *url, time_t now,
 			    const char *error, struct hu_err *err)
 {

@@ -54,8 +54,6 @@ void catalog_db_close(struct catalog_db *db);
 /* The feed called name; -ENOENT when it was never read. */
 int catalog_db_feed_get(struct catalog_db *db, const char *name, struct catalog_feed *ret,
 			struct hu_err *err);
-/* Every feed, as JSON objects, by name. */
-int catalog_db_feed_list(struct catalog_db *db, json_t **ret, struct hu_err *err);
 /*
  * An attempt that did not replace the facts: error NULL when the feed said
  * nothing changed (304: the facts are current, ok_at moves), else why it

@@ -226,8 +226,7 @@ int catalog_fetch(const struct catalog_request *q, struct catalog_answer *ret, s
 	*ret = (struct catalog_answer){ .status = status,
 					.etag = t.etag,
 					.last_modified = t.last_modified,
-					.retry_after_s = t.retry_after_s,
-					.size = t.size };
+					.retry_after_s = t.retry_after_s };
 	t.etag = t.last_modified = NULL;
 	if (status != 200 && status != 304)
 		r = hu_err_set(err, -EPROTO, "%s: HTTP %ld%s", q->url, status,

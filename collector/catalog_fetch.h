@@ -32,7 +32,6 @@ struct catalog_answer {
 	char *etag;  /* the answer's validators, or NULL */
 	char *last_modified;
 	int64_t retry_after_s; /* Retry-After in seconds when the feed sent one, else 0 */
-	int64_t size;          /* bytes written to out_path */
 };
 
 void catalog_answer_clear(struct catalog_answer *a);

@@ -23,7 +23,8 @@ int conf_sub(const struct hu_conf_node *n, const char *key, const char *what,
 	return r;
 }
 
-bool conf_one_of(const char *word, const char *list)
+/* Whether word is one of the words in list ("a|b"). */
+static bool conf_one_of(const char *word, const char *list)
 {
 	size_t len = strlen(word);
 

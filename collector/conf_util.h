@@ -21,7 +21,4 @@ int conf_url(const struct hu_conf_node *n, const char *what, const char *key, co
 int conf_path(const struct hu_conf_node *n, const char *what, const char *key, char **ret,
 	      struct hu_err *err);
 
-/* Whether word is one of the words in list ("a|b"). */
-bool conf_one_of(const char *word, const char *list);
-
 #endif
