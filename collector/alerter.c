@@ -6,6 +6,7 @@
 
 #include "alert_channel.h"
 #include "alerter.h"
+#include "waker.h"
 #include "huolto/clock.h"
 #include "huolto/log.h"
 
@@ -31,10 +32,7 @@ struct alerter {
 	size_t n_workers;
 	pthread_t ticker;
 	bool ticking;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	uint64_t kicks; /* under lock: alerter_kick counts here */
-	atomic_bool stop;
+	struct waker w; /* alerter_kick kicks it */
 };
 
 int64_t alerter_backoff_ms(const struct alerts_conf *conf, int64_t attempts)
@@ -98,26 +96,6 @@ out:
 	json_decref(event);
 }
 
-/* Wait until kicked (since *seen), stopped, or ms passed. */
-static void wait_for(struct alerter *a, uint64_t *seen, int64_t ms)
-{
-	struct timespec until;
-
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += (time_t)(ms / 1000);
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&a->lock);
-	while (a->kicks == *seen && !atomic_load(&a->stop))
-		if (pthread_cond_timedwait(&a->wake, &a->lock, &until) == ETIMEDOUT)
-			break;
-	*seen = a->kicks;
-	pthread_mutex_unlock(&a->lock);
-}
-
 /* A channel's thread: its queue, oldest first, until stopped. */
 static void *deliver_loop(void *ctx)
 {
@@ -129,8 +107,8 @@ static void *deliver_loop(void *ctx)
 				 ? a->conf->retry_min_ms
 				 : a->conf->check_every_ms;
 
-	while (!atomic_load(&a->stop)) {
-		for (int i = 0; i < ROUNDS && !atomic_load(&a->stop); i++) {
+	while (!waker_stopped(&a->w)) {
+		for (int i = 0; i < ROUNDS && !waker_stopped(&a->w); i++) {
 			struct store_queued q;
 			struct hu_err err = HU_ERR_INIT;
 			int r = a->store->ops->queue_next(a->store, name, time(NULL), &q, &err);
@@ -141,7 +119,7 @@ static void *deliver_loop(void *ctx)
 			deliver(a, w->channel, &q, time(NULL));
 			store_queued_clear(&q);
 		}
-		wait_for(a, &w->seen, poll);
+		waker_wait(&a->w, &w->seen, poll);
 	}
 	return NULL;
 }
@@ -150,9 +128,8 @@ static void *deliver_loop(void *ctx)
 static void *tick_loop(void *ctx)
 {
 	struct alerter *a = ctx;
-	uint64_t seen = 0;
 
-	while (!atomic_load(&a->stop)) {
+	while (!waker_stopped(&a->w)) {
 		struct hu_err err = HU_ERR_INIT;
 		unsigned queued = 0;
 		int r =
@@ -162,12 +139,7 @@ static void *tick_loop(void *ctx)
 		if (queued)
 			alerter_kick(a);
 		/* Kicks are for the channels: this one waits its period out. */
-		int64_t left = a->conf->check_every_ms;
-		while (left > 0 && !atomic_load(&a->stop)) {
-			int64_t start = hu_mono_ms();
-			wait_for(a, &seen, left);
-			left -= hu_mono_ms() - start;
-		}
+		waker_sleep(&a->w, a->conf->check_every_ms);
 	}
 	return NULL;
 }
@@ -176,18 +148,14 @@ void alerter_kick(struct alerter *a)
 {
 	if (!a)
 		return;
-	pthread_mutex_lock(&a->lock);
-	a->kicks++;
-	pthread_cond_broadcast(&a->wake);
-	pthread_mutex_unlock(&a->lock);
+	waker_kick(&a->w);
 }
 
 void alerter_stop(struct alerter *a)
 {
 	if (!a)
 		return;
-	atomic_store(&a->stop, true);
-	alerter_kick(a);
+	waker_stop(&a->w);
 	if (a->ticking)
 		pthread_join(a->ticker, NULL);
 	for (size_t i = 0; i < a->n_workers; i++) {
@@ -195,8 +163,7 @@ void alerter_stop(struct alerter *a)
 			pthread_join(a->workers[i].thread, NULL);
 		alert_channel_close(a->workers[i].channel);
 	}
-	pthread_cond_destroy(&a->wake);
-	pthread_mutex_destroy(&a->lock);
+	waker_destroy(&a->w);
 	free(a);
 }
 
@@ -240,18 +207,11 @@ int alerter_start(struct store *s, const struct alerts_conf *conf, struct metric
 		return -ENOMEM;
 	drop_unconfigured(s, conf);
 	*a = (struct alerter){ .store = s, .conf = conf, .metrics = m };
-	atomic_init(&a->stop, false);
-	pthread_mutex_init(&a->lock, NULL);
-	/* Waits are measured on the monotonic clock: a clock step does not stretch them. */
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&a->wake, &ca);
-	pthread_condattr_destroy(&ca);
+	waker_init(&a->w);
 	for (size_t i = 0; r >= 0 && i < conf->store.n_channels; i++) {
 		struct worker *w = &a->workers[i];
 		w->alerter = a;
-		r = alert_channel_open(conf->store.channels[i], conf, &a->stop, &w->channel, err);
+		r = alert_channel_open(conf->store.channels[i], conf, &a->w.stop, &w->channel, err);
 		if (r >= 0)
 			a->n_workers++;
 	}

@@ -55,7 +55,8 @@ int api_report(const struct api *a, const char *agent, const char *text, size_t 
 	struct ingest_result res = { 0 };
 	struct hu_err err = HU_ERR_INIT;
 	char ebuf[128];
-	int r = ingest(a->store, a->schema, a->alerts, text, len, agent, now, &res, &err);
+	int r =
+	    ingest(a->store, a->schema, a->alerts, a->catalog, text, len, agent, now, &res, &err);
 
 	if (r >= 0) {
 		if (res.alerts_queued)

@@ -15,6 +15,7 @@
 
 #include "huolto/schema.h"
 #include "alerter.h"
+#include "catalog_index.h"
 #include "metrics.h"
 #include "store.h"
 
@@ -28,6 +29,7 @@ struct api {
 	int64_t grace_ms;                  /* heartbeat.grace */
 	const struct store_alerts *alerts; /* NULL: no alerting */
 	struct alerter *alerter;           /* told when a document queued alerts; may be NULL */
+	struct catalog_live *catalog;      /* evaluation on ingest; NULL: none */
 };
 
 struct api_answer {

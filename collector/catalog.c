@@ -9,6 +9,7 @@
 
 #include "catalog.h"
 #include "catalog_fetch.h"
+#include "catalog_index.h"
 #include "catalog_parse.h"
 #include "huolto/fileio.h"
 
@@ -26,6 +27,8 @@ struct feed_def {
 static const struct feed_def feeds[] = {
 	{ "wordpress-core", NULL, BASE(wordpress_api), "/core/stable-check/1.0/",
 	  catalog_parse_wp_stable },
+	{ "joomla-core", NULL, BASE(joomla_updates), "/cms/targets.json",
+	  catalog_parse_joomla_tuf },
 	{ "php", NULL, BASE(php_releases), "/branches.php", catalog_parse_php_branches },
 	{ "endoflife-php", "php", BASE(endoflife), NULL, catalog_parse_eol },
 	{ "endoflife-mysql", "mysql", BASE(endoflife), NULL, catalog_parse_eol },
@@ -92,9 +95,7 @@ int catalog_feed_names(const struct catalog *c, struct hu_strv *ret)
 
 bool catalog_stale(const struct catalog_conf *conf, const struct catalog_feed *f, time_t now)
 {
-	if (f->expires > 0 && now >= f->expires)
-		return true;
-	return f->ok_at <= 0 || (int64_t)now - f->ok_at > conf->stale_after_ms / 1000;
+	return catalog_stale_at(f->ok_at, f->expires, conf->stale_after_ms / 1000, now);
 }
 
 static char *feed_url(const struct catalog_conf *conf, const struct feed_def *d)

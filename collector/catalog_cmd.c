@@ -6,6 +6,7 @@
 
 #include "catalog.h"
 #include "catalog_cmd.h"
+#include "catalog_reeval.h"
 #include "cli_util.h"
 
 static void print_outcome(void *ctx, const struct catalog_outcome *o)
@@ -21,7 +22,38 @@ static void print_outcome(void *ctx, const struct catalog_outcome *o)
 	putchar('\n');
 }
 
-static int refresh(struct catalog *c, char **feeds, int n)
+/* After a refresh: every agent's latest document judged with the new facts. */
+static int reevaluate(const struct coll_conf *conf)
+{
+	struct hu_err err = HU_ERR_INIT;
+	struct store *s = NULL;
+	struct catalog_index *idx = NULL;
+	struct catalog_reeval_result res = { 0 };
+	time_t now = time(NULL);
+	int r = store_sqlite_open(conf->sqlite, &s, &err);
+
+	if (r >= 0)
+		r = catalog_index_load(&conf->catalog, now, &idx, &err);
+	if (r >= 0)
+		r = catalog_reeval(s, idx, conf->alerts.enabled ? &conf->alerts.store : NULL, now,
+				   &res, &err);
+	catalog_index_free(idx);
+	store_close(s);
+	if (r < 0) {
+		char ebuf[128];
+		fprintf(stderr, "huolto-collector: catalog refresh: evaluating the documents: %s\n",
+			hu_err_text(&err, r, ebuf, sizeof(ebuf)));
+		hu_err_clear(&err);
+		return EXIT_FAIL;
+	}
+	printf("evaluated %u document%s again", res.documents, res.documents == 1 ? "" : "s");
+	if (res.queued)
+		printf(", %u alert deliveries queued", res.queued);
+	putchar('\n');
+	return 0;
+}
+
+static int refresh(const struct coll_conf *conf, struct catalog *c, char **feeds, int n)
 {
 	struct hu_strv only = HU_STRV_INIT;
 	struct hu_err err = HU_ERR_INIT;
@@ -39,10 +71,12 @@ static int refresh(struct catalog *c, char **feeds, int n)
 		hu_err_clear(&err);
 		return r == -ENOENT ? EXIT_USAGE : EXIT_FAIL;
 	}
+	/* Failed feeds keep their facts, which may have turned stale: evaluate anyway. */
+	int status = reevaluate(conf);
 	if (r > 0)
 		fprintf(stderr, "huolto-collector: catalog refresh: %d feed%s failed\n", r,
 			r == 1 ? "" : "s");
-	return r > 0 ? EXIT_FAIL : 0;
+	return r > 0 ? EXIT_FAIL : status;
 }
 
 /* Every feed this configuration reads, with what catalog.db knows of it. */
@@ -132,8 +166,8 @@ int catalog_cmd(const struct coll_conf *conf, char **args, int n_args, const cha
 		hu_err_clear(&err);
 		return EXIT_FAIL;
 	}
-	status_code =
-	    strcmp(verb, "refresh") == 0 ? refresh(c, args + 2, n_args - 2) : status(c, format);
+	status_code = strcmp(verb, "refresh") == 0 ? refresh(conf, c, args + 2, n_args - 2)
+						   : status(c, format);
 	catalog_close(c);
 	return status_code;
 }

@@ -21,16 +21,21 @@ static const char *const migrations[] = {
 	"CREATE TABLE wp_core ("
 	"  feed TEXT NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL,"
 	"  PRIMARY KEY (version, feed));",
+	/* 2: Joomla core releases from the TUF targets.json. */
+	"CREATE TABLE joomla_core ("
+	"  feed TEXT NOT NULL, file TEXT NOT NULL, version TEXT NOT NULL, channel TEXT,"
+	"  stability TEXT, platform TEXT, php_minimum TEXT, PRIMARY KEY (file, feed));",
 };
 
 /* The tables whose rows belong to a feed (column feed). */
-static const char *const fact_tables[] = { "cycles", "wp_core" };
+static const char *const fact_tables[] = { "cycles", "wp_core", "joomla_core" };
 
 struct catalog_db {
 	sqlite3 *db;
-	char *feed;    /* the feed being replaced, between begin and commit */
-	int64_t items; /* rows added since begin */
-	sqlite3_stmt *cycle, *wp_core;
+	char *feed;      /* the feed being replaced, between begin and commit */
+	int64_t items;   /* rows added since begin */
+	int64_t expires; /* the feed's own expiry, set by its parser */
+	sqlite3_stmt *cycle, *wp_core, *joomla_core;
 };
 
 int catalog_db_open(const char *path, struct catalog_db **ret, struct hu_err *err)
@@ -57,6 +62,7 @@ void catalog_db_close(struct catalog_db *c)
 		catalog_db_rollback(c);
 	sqlite3_finalize(c->cycle);
 	sqlite3_finalize(c->wp_core);
+	sqlite3_finalize(c->joomla_core);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -156,6 +162,7 @@ int catalog_db_begin(struct catalog_db *c, const char *feed, struct hu_err *err)
 	if (!(c->feed = strdup(feed)))
 		return -ENOMEM;
 	c->items = 0;
+	c->expires = 0;
 	r = sq_exec(c->db, "BEGIN IMMEDIATE", err);
 	if (r < 0) {
 		free(c->feed);
@@ -241,6 +248,35 @@ int catalog_db_add_wp_core(struct catalog_db *c, const char *version, const char
 	return add_row(c, c->wp_core, "adding a WordPress version", err);
 }
 
+void catalog_db_set_expires(struct catalog_db *c, int64_t expires)
+{
+	c->expires = expires;
+}
+
+int catalog_db_add_joomla_core(struct catalog_db *c, const struct catalog_joomla_core *j,
+			       struct hu_err *err)
+{
+	int r = 0;
+
+	if (!c->feed)
+		return hu_err_set(err, -EINVAL, "no feed is being replaced");
+	if (!c->joomla_core)
+		r = sq_prepare(c->db,
+			       "INSERT OR REPLACE INTO joomla_core (feed, file, version, channel,"
+			       " stability, platform, php_minimum) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			       &c->joomla_core, err);
+	if (r < 0)
+		return r;
+	sq_bind_text(c->joomla_core, 1, c->feed);
+	sq_bind_text(c->joomla_core, 2, j->file);
+	sq_bind_text(c->joomla_core, 3, j->version);
+	sq_bind_text(c->joomla_core, 4, j->channel);
+	sq_bind_text(c->joomla_core, 5, j->stability);
+	sq_bind_text(c->joomla_core, 6, j->platform);
+	sq_bind_text(c->joomla_core, 7, j->php_minimum);
+	return add_row(c, c->joomla_core, "adding a Joomla release", err);
+}
+
 int catalog_db_commit(struct catalog_db *c, const struct catalog_source *f, time_t now,
 		      struct hu_err *err)
 {
@@ -260,7 +296,7 @@ int catalog_db_commit(struct catalog_db *c, const struct catalog_source *f, time
 		sq_bind_text(st, 3, f->etag);
 		sq_bind_text(st, 4, f->last_modified);
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-		sqlite3_bind_int64(st, 6, f->expires);
+		sqlite3_bind_int64(st, 6, f->expires ? f->expires : c->expires);
 		sqlite3_bind_int64(st, 7, c->items);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			r = sq_db_error(c->db, err, "recording the feed");
@@ -332,4 +368,26 @@ int catalog_db_wp_core_status(struct catalog_db *c, const char *version, char **
 int catalog_db_wp_core_latest(struct catalog_db *c, char **ret, struct hu_err *err)
 {
 	return one_text(c, "SELECT version FROM wp_core WHERE status = 'latest'", NULL, ret, err);
+}
+
+int catalog_db_rows(struct catalog_db *c, const char *table, json_t **ret, struct hu_err *err)
+{
+	static const char *const tables[] = { "feeds", "cycles", "wp_core", "joomla_core" };
+	char sql[64];
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(tables) / sizeof(*tables); i++)
+		if (strcmp(tables[i], table) == 0)
+			break;
+	if (i == sizeof(tables) / sizeof(*tables))
+		return hu_err_set(err, -EINVAL, "no catalog table \"%s\"", table);
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s", tables[i]);
+	r = sq_prepare(c->db, sql, &st, err);
+	if (r < 0)
+		return r;
+	r = sq_rows(c->db, st, ret, err);
+	sqlite3_finalize(st);
+	return r;
 }

@@ -68,6 +68,21 @@ int catalog_db_add_cycle(struct catalog_db *db, const struct catalog_cycle *c, s
 /* A WordPress core version and what stable-check says of it (latest, outdated, insecure). */
 int catalog_db_add_wp_core(struct catalog_db *db, const char *version, const char *status,
 			   struct hu_err *err);
+/* A Joomla core package in the TUF targets.json. */
+struct catalog_joomla_core {
+	const char *file;        /* the target's name: Joomla_5.4.8-Stable-Update_Package.zip */
+	const char *version;     /* custom.version */
+	const char *channel;     /* "5.x" */
+	const char *stability;   /* Stable, RC, Beta, Alpha */
+	const char *platform;    /* targetplatform.version: a regular expression over the
+				    installed version */
+	const char *php_minimum; /* or NULL */
+};
+int catalog_db_add_joomla_core(struct catalog_db *db, const struct catalog_joomla_core *j,
+			       struct hu_err *err);
+/* The feed's own expiry (TUF's signed.expires), for the facts being replaced. */
+void catalog_db_set_expires(struct catalog_db *db, int64_t expires);
+
 /* Where the new facts came from. */
 struct catalog_source {
 	const char *url;
@@ -87,6 +102,8 @@ int catalog_db_cycles(struct catalog_db *db, const char *product, json_t **ret, 
 /* stable-check's word for a WordPress version (latest, outdated, insecure); -ENOENT if unlisted. */
 int catalog_db_wp_core_status(struct catalog_db *db, const char *version, char **ret,
 			      struct hu_err *err);
+/* Every row of table (feeds, cycles, wp_core, joomla_core) as JSON objects. */
+int catalog_db_rows(struct catalog_db *db, const char *table, json_t **ret, struct hu_err *err);
 /* The version stable-check calls latest; -ENOENT when it was never read. */
 int catalog_db_wp_core_latest(struct catalog_db *db, char **ret, struct hu_err *err);
 

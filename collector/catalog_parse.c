@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "catalog_parse.h"
 
@@ -31,5 +32,25 @@ bool catalog_date(const json_t *v, char out[11])
 		return false;
 	memcpy(out, s, 10);
 	out[10] = 0;
+	return true;
+}
+
+bool catalog_datetime(const json_t *v, int64_t *ret)
+{
+	const char *s = json_string_value(v);
+	struct tm tm = { 0 };
+	const char *end;
+
+	if (!s || !(end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+		return false;
+	if (*end == '.') /* fractions of a second */
+		for (end++; isdigit((unsigned char)*end); end++)
+			;
+	if (strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0)
+		return false;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*ret = (int64_t)t;
 	return true;
 }

@@ -27,11 +27,17 @@ int catalog_parse_php_branches(const char *data, size_t len, const char *product
 int catalog_parse_eol(const char *data, size_t len, const char *product, struct catalog_db *db,
 		      struct hu_err *err);
 
+/* Joomla's TUF targets.json (update.joomla.org/cms/): the core packages, signed.expires. */
+int catalog_parse_joomla_tuf(const char *data, size_t len, const char *product,
+			     struct catalog_db *db, struct hu_err *err);
+
 /* Shared by the parsers. */
 /* Parse data as JSON; an error names what, the line and the column. */
 int catalog_json_load(const char *data, size_t len, const char *what, json_t **ret,
 		      struct hu_err *err);
 /* The "YYYY-MM-DD" a string starts with (ISO dates and date-times), in out; false if none. */
 bool catalog_date(const json_t *v, char out[11]);
+/* A UTC date-time "YYYY-MM-DDTHH:MM:SS[.fff]Z" as Unix seconds; false if v is not one. */
+bool catalog_datetime(const json_t *v, int64_t *ret);
 
 #endif

@@ -16,6 +16,7 @@
 #include "huolto/fileio.h"
 #include "huolto/log.h"
 #include "huolto/secret.h"
+#include "catalog_worker.h"
 #include "http.h"
 #include "tls_peer.h"
 #include "token.h"
@@ -29,7 +30,8 @@
 
 struct server {
 	struct MHD_Daemon *daemon;
-	struct alerter *alerter; /* NULL without alerts */
+	struct alerter *alerter;        /* NULL without alerts */
+	struct catalog_worker *catalog; /* NULL without a catalog section */
 	struct api api;
 	struct metrics metrics;
 	int64_t max_body;
@@ -396,6 +398,7 @@ void server_stop(struct server *srv)
 		return;
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	catalog_worker_stop(srv->catalog); /* it kicks the alerter */
 	alerter_stop(srv->alerter);
 	free(srv->cert);
 	hu_secret_free(srv->key);
@@ -404,7 +407,7 @@ void server_stop(struct server *srv)
 }
 
 int server_start(const struct coll_conf *conf, struct store *store, const struct hu_schema *schema,
-		 struct server **ret, struct hu_err *err)
+		 struct catalog_live *catalog, struct server **ret, struct hu_err *err)
 {
 	struct server *srv = calloc(1, sizeof(*srv));
 	int r;
@@ -415,7 +418,8 @@ int server_start(const struct coll_conf *conf, struct store *store, const struct
 				 .schema = schema,
 				 .metrics = &srv->metrics,
 				 .grace_ms = conf->grace_ms,
-				 .alerts = conf->alerts.enabled ? &conf->alerts.store : NULL };
+				 .alerts = conf->alerts.enabled ? &conf->alerts.store : NULL,
+				 .catalog = catalog };
 	srv->max_body = conf->max_body;
 	srv->in_flight_max = conf->in_flight;
 	r = read_pem("tls.cert", conf->tls_cert, &srv->cert, err);
@@ -429,6 +433,8 @@ int server_start(const struct coll_conf *conf, struct store *store, const struct
 		r = alerter_start(store, &conf->alerts, &srv->metrics, &srv->alerter, err);
 		srv->api.alerter = srv->alerter;
 	}
+	if (r >= 0 && catalog)
+		r = catalog_worker_start(conf, store, catalog, srv->alerter, &srv->catalog, err);
 	if (r < 0) {
 		server_stop(srv);
 		return r;

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "catalog_index.h"
 #include "coll_conf.h"
 #include "huolto/err.h"
 #include "huolto/schema.h"
@@ -19,7 +20,7 @@ struct server;
 
 /* Start serving conf->listen; store and schema must outlive the server. */
 int server_start(const struct coll_conf *conf, struct store *store, const struct hu_schema *schema,
-		 struct server **ret, struct hu_err *err);
+		 struct catalog_live *catalog, struct server **ret, struct hu_err *err);
 /* The port bound (useful with port 0). */
 uint16_t server_port(const struct server *srv);
 /* Stop: open requests finish or are cut at their timeout; then free. */

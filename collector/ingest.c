@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "huolto/buf.h"
+#include "catalog_eval.h"
 #include "ingest.h"
 
 /* The first few schema problems, "path: problem; ...". */
@@ -72,8 +73,8 @@ static int validate(const struct hu_schema *schema, json_t *doc, struct ingest_r
 }
 
 int ingest(struct store *s, const struct hu_schema *schema, const struct store_alerts *alerts,
-	   const char *text, size_t len, const char *agent, time_t now, struct ingest_result *ret,
-	   struct hu_err *err)
+	   struct catalog_live *catalog, const char *text, size_t len, const char *agent,
+	   time_t now, struct ingest_result *ret, struct hu_err *err)
 {
 	json_error_t je;
 	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -91,6 +92,13 @@ int ingest(struct store *s, const struct hu_schema *schema, const struct store_a
 		r = hu_err_set(err, -EPERM,
 			       "agent.name: \"%s\", but the credential is agent \"%s\"'s", name,
 			       agent);
+	}
+	if (r >= 0 && catalog) {
+		struct catalog_index *idx = catalog_live_get(catalog);
+		if (idx && catalog_eval_doc(idx, doc, now) < 0)
+			r = hu_err_set(err, -ENOMEM,
+				       "evaluating against the catalog: out of memory");
+		catalog_live_put(catalog, idx);
 	}
 	if (r >= 0) {
 		struct store_doc d = {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "catalog_index.h"
 #include "huolto/schema.h"
 #include "store.h"
 
@@ -29,9 +30,12 @@ struct ingest_result {
  * the field's path); -EPERM when
  * agent is given and differs from the document's agent.name; others from
  * the store. With alerts, the findings are taken into the alert state.
+ * With catalog (and an index loaded in it), the document is evaluated
+ * against the catalog first (catalog_eval.h): the state gets the
+ * collector's findings too; the stored text stays as received.
  */
 int ingest(struct store *s, const struct hu_schema *schema, const struct store_alerts *alerts,
-	   const char *text, size_t len, const char *agent, time_t now, struct ingest_result *ret,
-	   struct hu_err *err);
+	   struct catalog_live *catalog, const char *text, size_t len, const char *agent,
+	   time_t now, struct ingest_result *ret, struct hu_err *err);
 
 #endif

@@ -20,6 +20,7 @@
 #include "huolto/schema.h"
 #include "http.h"
 #include "ingest.h"
+#include "site_cmd.h"
 #include "store.h"
 #include "token.h"
 
@@ -49,11 +50,13 @@ static void usage(FILE *f)
 		"                        read the upstream feeds (all, or those named) into\n"
 		"                        the catalog; a feed that fails keeps its old facts\n"
 		"  catalog status        each feed: current, stale or never read\n"
+		"  site show NAME        a site's current findings, and its inventory with\n"
+		"                        the latest versions the catalog knows\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config PATH     configuration file (default %s;\n"
 		"                        when that file is absent: defaults)\n"
-		"  -f, --format FORMAT   list, catalog status: text or json\n"
+		"  -f, --format FORMAT   list, catalog status, site show: text or json\n"
 		"  -v, --verbose         serve: log every request's outcome (debug)\n"
 		"  -h, --help            this help\n"
 		"  -V, --version         the version\n"
@@ -138,10 +141,14 @@ struct session {
 	struct coll_conf conf;
 	struct store *store;
 	struct hu_schema *schema; /* when asked for */
+	struct catalog_live catalog;
+	bool catalog_on; /* catalog.enabled, with the schema: ingest evaluates */
 };
 
 static void session_close(struct session *ses)
 {
+	if (ses->catalog_on)
+		catalog_live_clear(&ses->catalog);
 	hu_schema_free(ses->schema);
 	store_close(ses->store);
 	coll_conf_clear(&ses->conf);
@@ -168,6 +175,18 @@ static int session_open(const struct cli *c, bool want_schema, struct session *s
 	}
 	if (want_schema && load_schema(&ses->schema) < 0)
 		return EXIT_FAIL;
+	if (want_schema && conf->catalog.enabled) {
+		struct catalog_index *idx = NULL;
+		catalog_live_init(&ses->catalog);
+		ses->catalog_on = true;
+		r = catalog_index_load(&conf->catalog, time(NULL), &idx, &err);
+		if (r < 0) {
+			fprintf(stderr, "huolto-collector: catalog: %s\n", hu_err_msg(&err));
+			hu_err_clear(&err);
+			return EXIT_FAIL;
+		}
+		catalog_live_swap(&ses->catalog, idx);
+	}
 	return 0;
 }
 
@@ -332,8 +351,9 @@ static int cmd_ingest(const struct cli *c)
 		int r = slurp(path, (size_t)ses.conf.max_body, &text, &len, &err);
 		if (r >= 0)
 			r = ingest(ses.store, ses.schema,
-				   ses.conf.alerts.enabled ? &ses.conf.alerts.store : NULL, text,
-				   len, NULL, time(NULL), &res, &err);
+				   ses.conf.alerts.enabled ? &ses.conf.alerts.store : NULL,
+				   ses.catalog_on ? &ses.catalog : NULL, text, len, NULL,
+				   time(NULL), &res, &err);
 		free(text);
 		if (r < 0) {
 			fprintf(stderr, "huolto-collector: %s: %s\n", path,
@@ -409,7 +429,8 @@ static int cmd_serve(const struct cli *c)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	int r = server_start(&ses.conf, ses.store, ses.schema, &srv, &err);
+	int r = server_start(&ses.conf, ses.store, ses.schema, ses.catalog_on ? &ses.catalog : NULL,
+			     &srv, &err);
 	if (r < 0) {
 		fprintf(stderr, "huolto-collector: %s\n", hu_err_msg(&err));
 		status = r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
@@ -422,6 +443,21 @@ static int cmd_serve(const struct cli *c)
 	status = 0;
 out:
 	hu_err_clear(&err);
+	session_close(&ses);
+	return status;
+}
+
+static int cmd_site(const struct cli *c)
+{
+	struct session ses = { 0 };
+	int status = session_open(c, true, &ses);
+
+	if (!status) {
+		struct catalog_index *idx = ses.catalog_on ? catalog_live_get(&ses.catalog) : NULL;
+		status = site_cmd(ses.store, idx, c->args, c->n_args, c->format);
+		if (idx)
+			catalog_live_put(&ses.catalog, idx);
+	}
 	session_close(&ses);
 	return status;
 }
@@ -444,6 +480,8 @@ int main(int argc, char **argv)
 		return cmd_ingest(&c);
 	if (strcmp(cmd, "catalog") == 0)
 		return cmd_catalog(&c);
+	if (strcmp(cmd, "site") == 0)
+		return cmd_site(&c);
 	fprintf(stderr, "huolto-collector: unknown command \"%s\"; try --help\n", cmd);
 	return EXIT_USAGE;
 }

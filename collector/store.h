@@ -31,6 +31,12 @@ struct store_alerts {
 	int64_t grace_s; /* heartbeat.grace */
 };
 
+/*
+ * A finding's "origin" when the collector added it by evaluating the
+ * document against the catalog (catalog_eval.h); agents' findings have none.
+ */
+#define STORE_ORIGIN_CATALOG "catalog"
+
 /* A validated report document to store. */
 struct store_doc {
 	const char *id;    /* the document's id */
@@ -40,6 +46,13 @@ struct store_doc {
 	json_t *doc; /* parsed; sites, findings and inventory are read from it */
 	time_t received_at;
 	const struct store_alerts *alerts; /* NULL: no alerting */
+	/*
+	 * The document is stored already and its findings were evaluated against
+	 * a newer catalog: take in only the findings whose "origin" is "catalog"
+	 * (and drop the agent's verdicts they replaced), for the sites whose
+	 * current document it still is.
+	 */
+	bool catalog_only;
 };
 
 /* What storing a document did. */
@@ -85,6 +98,11 @@ struct store_ops {
 	 * an event per channel for every transition, in the same transaction.
 	 */
 	int (*document_put)(struct store *s, const struct store_doc *d, struct store_put *ret,
+			    struct hu_err *err);
+	/* The ids of each agent's latest document: [id, ...]. */
+	int (*documents_current)(struct store *s, json_t **ret, struct hu_err *err);
+	/* A stored document's text (NUL-terminated, owned) and length; -ENOENT. */
+	int (*document_get)(struct store *s, const char *id, char **ret, size_t *ret_len,
 			    struct hu_err *err);
 	/* Sites: [{name, agent, status, updated_at, document}], by name. */
 	int (*site_list)(struct store *s, json_t **ret, struct hu_err *err);

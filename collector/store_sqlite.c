@@ -59,6 +59,9 @@ static const char *const migrations[] = {
 	" PRIMARY KEY (agent, site, code, target));",
 	/* 2: the alert state and the delivery queue (store_sqlite_alerts.c). */
 	sq_alerts_migration,
+	/* 3: findings the collector added from the catalog ('catalog'), apart from the agent's
+	   (''). */
+	"ALTER TABLE state ADD COLUMN origin TEXT NOT NULL DEFAULT '';",
 };
 
 struct sq {
@@ -223,7 +226,8 @@ static int do_site_get(struct store *s, const char *name, json_t **ret, struct h
 	if (r >= 0)
 		r = query(s,
 			  "SELECT code, status, nullif(target, '') AS target, message, facts,"
-			  " since, updated_at FROM state WHERE site = ? ORDER BY code, target",
+			  " since, updated_at, nullif(origin, '') AS origin FROM state"
+			  " WHERE site = ? ORDER BY code, target",
 			  name, &findings, err);
 	if (r >= 0)
 		r = query(s, "SELECT item FROM inventory WHERE site = ? ORDER BY rowid", name, &inv,
@@ -244,6 +248,58 @@ static int do_site_get(struct store *s, const char *name, json_t **ret, struct h
 	json_decref(site);
 	json_decref(findings);
 	json_decref(inv);
+	return r;
+}
+
+static int do_documents_current(struct store *s, json_t **ret, struct hu_err *err)
+{
+	json_t *rows = NULL, *ids;
+	size_t i;
+	int r = query(s,
+		      "SELECT id FROM documents WHERE rowid IN"
+		      " (SELECT max(rowid) FROM documents GROUP BY agent) ORDER BY agent",
+		      NULL, &rows, err);
+
+	if (r < 0)
+		return r;
+	ids = json_array();
+	for (i = 0; ids && i < json_array_size(rows); i++)
+		json_array_append(ids, json_object_get(json_array_get(rows, i), "id"));
+	json_decref(rows);
+	if (!ids)
+		return -ENOMEM;
+	*ret = ids;
+	return 0;
+}
+
+static int do_document_get(struct store *s, const char *id, char **ret, size_t *ret_len,
+			   struct hu_err *err)
+{
+	sqlite3 *db = SQ(s)->db;
+	sqlite3_stmt *st = NULL;
+	int r = sq_prepare(db, "SELECT body FROM documents WHERE id = ?", &st, err);
+
+	if (r < 0)
+		return r;
+	sq_bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *body = sqlite3_column_blob(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		*ret = malloc(n + 1);
+		if (*ret) {
+			memcpy(*ret, body, n);
+			(*ret)[n] = 0;
+			*ret_len = n;
+		} else {
+			r = -ENOMEM;
+		}
+	} else if (rc == SQLITE_DONE) {
+		r = hu_err_set(err, -ENOENT, "no document %s", id);
+	} else {
+		r = sq_db_error(db, err, "reading a document");
+	}
+	sqlite3_finalize(st);
 	return r;
 }
 
@@ -338,6 +394,17 @@ static int sq_site_get(struct store *s, const char *name, json_t **ret, struct h
 	LOCKED(do_site_get(s, name, ret, err));
 }
 
+static int sq_documents_current(struct store *s, json_t **ret, struct hu_err *err)
+{
+	LOCKED(do_documents_current(s, ret, err));
+}
+
+static int sq_document_get(struct store *s, const char *id, char **ret, size_t *ret_len,
+			   struct hu_err *err)
+{
+	LOCKED(do_document_get(s, id, ret, ret_len, err));
+}
+
 static int sq_counts(struct store *s, json_t **ret, struct hu_err *err)
 {
 	LOCKED(do_counts(s, ret, err));
@@ -389,6 +456,8 @@ static const struct store_ops sqlite_ops = {
 	.document_put = sq_document_put,
 	.site_list = sq_site_list,
 	.site_get = sq_site_get,
+	.documents_current = sq_documents_current,
+	.document_get = sq_document_get,
 	.counts = sq_counts,
 	.alert_tick = sq_alert_tick,
 	.queue_next = sq_queue_next,

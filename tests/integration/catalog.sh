@@ -7,79 +7,15 @@
 # unchanged feed is a conditional request answered 304; bodies come gzipped.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector_lib.sh"
+. "$(dirname "$0")/catalog_lib.sh"
 need nginx
 need openssl
 need jq
 need sqlite3
 
-FIX=$SHARED/catalog/fixtures
-PKI=$TMP/pki
-WWW=$TMP/www
-mkdir -p "$PKI" "$WWW" "$TMP/run"
-make_ca ca
-issue_cert ca feeds.test serverAuth
-make_ca other
-
-# What nginx serves: the fixtures under the names the routes below rewrite to.
-cp "$FIX/wordpress/core-stable-check-1.0.json" "$WWW/stable-check.json"
-cp "$FIX/php-net/releases-branches.json" "$WWW/branches.json"
-for p in php mysql mariadb drupal joomla; do
-	cp "$FIX/endoflife/v0-$p.json" "$WWW/eol-$p.json"
-done
-echo '<html><body>Service temporarily unavailable</body></html>' >"$WWW/page.html"
-# 200 KiB of valid JSON: over a 64 KiB max_body.
-{
-	printf '['
-	i=0
-	while [ $i -lt 2000 ]; do
-		printf '{"branch":"8.%d","latest":"8.%d.1","state":"stable","pad":"%s"},' $i $i \
-			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		i=$((i + 1))
-	done
-	printf '{"branch":"9.0"}]'
-} >"$WWW/big.json"
-
-# nginx's workers (nobody, when the test runs as root) read the bodies.
-chmod 711 "$TMP"
-chmod -R a+rX "$WWW"
-
-PORT=$(free_port)
-cat >"$TMP/nginx.conf" <<CONF
-pid $TMP/run/nginx.pid;
-error_log $TMP/nginx-error.log;
-events {}
-http {
-	log_format feeds '\$request_method \$request_uri \$status ce=\$sent_http_content_encoding inm=\$http_if_none_match';
-	access_log $TMP/access.log feeds;
-	types { application/json json; text/html html; }
-	default_type application/octet-stream;
-	gzip on;
-	gzip_types application/json;
-	gzip_min_length 1;
-	server {
-		listen 127.0.0.1:$PORT ssl;
-		ssl_certificate $PKI/feeds.test.pem;
-		ssl_certificate_key $PKI/feeds.test.key;
-		root $WWW;
-		location = /wporg/core/stable-check/1.0/ { rewrite ^ /stable-check.json break; }
-		location = /php/branches.php { rewrite ^ /branches.json break; }
-		location /eol/ { rewrite ^/eol/(\\w+)\\.json\$ /eol-\$1.json break; }
-		location /s429/ { add_header Retry-After 1800 always; return 429; }
-		location /s500/ { return 500; }
-		location /s410/ { return 410; }
-		location /html/ { rewrite ^ /page.html break; }
-		location /big/ { rewrite ^ /big.json break; }
-		location /slow/ { gzip off; limit_rate 200; rewrite ^ /branches.json break; }
-	}
-}
-CONF
-nginx -t -c "$TMP/nginx.conf" 2>"$TMP/nginx-t.log" || fail "nginx -t: $(cat "$TMP/nginx-t.log")"
-nginx -c "$TMP/nginx.conf" -g 'daemon off;' 2>>"$TMP/nginx.stderr" &
-track $!
-wait_port "$PORT" || fail "nginx did not start: $(cat "$TMP/nginx-error.log" "$TMP/nginx.stderr")"
+start_feeds
 
 COLL_CONF=$TMP/collector.yaml
-B=https://127.0.0.1:$PORT
 # conf [PHP_BASE] [CA_FILE]: the collector's configuration, every source on nginx.
 conf() {
 	write_collector_conf "$(free_port)" <<YAML
@@ -112,7 +48,7 @@ assert_eq "never read" "$(feed_state php)" "php before any refresh"
 note "the first refresh reads every feed"
 coll catalog refresh
 assert_eq 0 "$STATUS" "first refresh: $OUT $ERR"
-assert_eq 7 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
+assert_eq 8 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
 assert_eq "7.1" "$(q "SELECT version FROM wp_core WHERE status = 'latest'")" "WordPress latest"
 assert_eq "outdated" "$(q "SELECT status FROM wp_core WHERE version = '6.8.8'")" "6.8.8"
 assert_eq "8.1.34|2025-12-31|eol" \
@@ -130,7 +66,7 @@ grep -q "GET /wporg/core/stable-check/1.0/ 200 ce=gzip" "$TMP/access.log" ||
 note "a second refresh asks with the validators and hears 304"
 coll catalog refresh
 assert_eq 0 "$STATUS" "second refresh: $OUT $ERR"
-assert_eq 7 "$(echo "$OUT" | grep -c 'not modified')" "feeds not modified: $OUT"
+assert_eq 8 "$(echo "$OUT" | grep -c 'not modified')" "feeds not modified: $OUT"
 grep -q 'GET /php/branches.php 304 ce=- inm=W/' "$TMP/access.log" ||
 	fail "no conditional request: $(cat "$TMP/access.log")"
 

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/* Judging inventory items: the WordPress, Drupal and Joomla cores, and what has no feed yet. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_judge.h"
+#include "catalog_judge_int.h"
+#include "huolto/version.h"
+
+static const char *item_text(const json_t *item, const char *key)
+{
+	return json_string_value(json_object_get(item, key));
+}
+
+/* stable-check's word for version: as written, or without trailing ".0" parts. */
+static const char *wp_status(const struct catalog_index *idx, const char *version)
+{
+	char v[64];
+	size_t n;
+	const char *s = json_string_value(json_object_get(idx->wp_core, version));
+
+	if (s || (size_t)snprintf(v, sizeof(v), "%s", version) >= sizeof(v))
+		return s;
+	while (!s && (n = strlen(v)) > 2 && strcmp(v + n - 2, ".0") == 0) {
+		v[n - 2] = 0;
+		s = json_string_value(json_object_get(idx->wp_core, v));
+	}
+	return s;
+}
+
+static int judge_wp_core(const struct catalog_index *idx, const char *version, time_t now,
+			 struct catalog_judgement *j)
+{
+	char what[80];
+	int r, cmp;
+
+	snprintf(what, sizeof(what), "WordPress %.40s", version);
+	if ((r = judge_gate(idx, "wordpress-core", now, what, j)) != 0)
+		return r < 0 ? r : 0;
+	j->latest = idx->wp_latest;
+	judge_fact(j, "feed", "wordpress-core");
+	judge_fact(j, "latest", idx->wp_latest);
+	const char *status = wp_status(idx, version);
+	judge_fact(j, "stable_check", status);
+	if (!status) {
+		bool newer = idx->wp_latest &&
+			     hu_version_compare_as(HU_VERSION_WORDPRESS, version, idx->wp_latest,
+						   &cmp) == 0 &&
+			     cmp > 0;
+		return judge_say(j, HU_UNKNOWN, "catalog.unknown", "cannot judge %s: %s", what,
+				 newer ? "it is newer than the latest release (a development "
+					 "or pre-release version)"
+				       : "WordPress.org does not list it");
+	}
+	if (strcmp(status, "insecure") == 0)
+		return judge_say(j, HU_CRITICAL, "wp.core_insecure",
+				 "%s has known security problems; the latest is %s", what,
+				 idx->wp_latest ? idx->wp_latest : "?");
+	if (strcmp(status, "outdated") == 0)
+		return judge_say(j, HU_WARNING, "wp.core_outdated",
+				 "%s is outdated (its security fixes are in); the latest is %s",
+				 what, idx->wp_latest ? idx->wp_latest : "?");
+	return judge_say(j, HU_OK, NULL, "%s is the latest release", what);
+}
+
+static const char *const drupal_feeds[] = { "endoflife-drupal", NULL };
+static const char *const joomla_feeds[] = { "endoflife-joomla", NULL };
+
+static int judge_drupal_core(const struct catalog_index *idx, const char *version, time_t now,
+			     struct catalog_judgement *j)
+{
+	static const struct life_rule rule = { "drupal", drupal_feeds, "Drupal",
+					       "drupal.core_unsupported", "drupal.core_eol_soon" };
+	struct cycle_life life;
+	int r = judge_life(idx, &rule, version, now, j, &life);
+
+	if (r != 0 || j->status != HU_OK)
+		return r < 0 ? r : 0;
+	judge_fact(j, "reason", "no release history");
+	return judge_say(j, HU_UNKNOWN, "catalog.unknown",
+			 "Drupal %s is on a supported line, but whether a security update is "
+			 "due needs drupal.org's release history, which this collector does not "
+			 "read yet",
+			 version);
+}
+
+/* The newest stable Joomla release offered to installed in its own major line, or NULL. */
+static const char *joomla_latest(const struct catalog_index *idx, const char *installed,
+				 const char **ret_upgrade)
+{
+	struct catalog_joomla_view v;
+	const char *same = NULL;
+	size_t major_len = strcspn(installed, ".");
+
+	*ret_upgrade = NULL;
+	for (size_t i = 0; catalog_index_joomla(idx, &i, installed, &v); i++) {
+		if (!v.stability || strcasecmp(v.stability, "stable") != 0)
+			continue;
+		if (!*ret_upgrade)
+			*ret_upgrade = v.version;
+		if (!same && strncmp(v.version, installed, major_len) == 0 &&
+		    v.version[major_len] == '.')
+			same = v.version;
+	}
+	return same;
+}
+
+static int judge_joomla_core(const struct catalog_index *idx, const char *version, time_t now,
+			     struct catalog_judgement *j)
+{
+	static const struct life_rule rule = { "joomla", joomla_feeds, "Joomla", "joomla.core_eol",
+					       "joomla.core_eol_soon" };
+	struct cycle_life life;
+	char what[80];
+	int r = judge_life(idx, &rule, version, now, j, &life);
+
+	/* An ended line is the verdict; an unknown end, too (never "ok" without it). */
+	if (r != 0 || j->status == HU_CRITICAL)
+		return r < 0 ? r : 0;
+	snprintf(what, sizeof(what), "Joomla %.40s", version);
+	struct catalog_judgement tuf = { 0 };
+	if ((r = judge_gate(idx, "joomla-core", now, what, &tuf)) != 0) {
+		if (r > 0) {
+			catalog_judgement_clear(j);
+			*j = tuf;
+			return 0;
+		}
+		catalog_judgement_clear(&tuf);
+		return r;
+	}
+	catalog_judgement_clear(&tuf);
+	const char *upgrade, *latest = joomla_latest(idx, version, &upgrade);
+	int cmp;
+	j->latest = latest; /* update.joomla.org, not endoflife.date's (it had 5.4.112) */
+	judge_fact(j, "latest", latest);
+	judge_fact(j, "upgrade", upgrade && upgrade != latest ? upgrade : NULL);
+	judge_fact(j, "feed", "joomla-core");
+	if (!latest) {
+		if (j->status == HU_WARNING)
+			return 0; /* the end of support is near: that says enough */
+		return judge_say(j, HU_UNKNOWN, "catalog.unknown",
+				 "cannot judge %s: update.joomla.org offers it no release in its "
+				 "own line",
+				 what);
+	}
+	if (hu_version_compare_as(HU_VERSION_PHP, version, latest, &cmp) == 0 && cmp < 0)
+		return judge_say(j, HU_WARNING, "joomla.core_outdated",
+				 "%s is outdated; the latest %.*s release is %s", what,
+				 (int)strcspn(latest, "."), latest, latest);
+	return j->status == HU_WARNING
+		   ? 0
+		   : judge_say(j, HU_OK, NULL, "%s is the latest release", what);
+}
+
+/* Kinds with a feed this collector does not read yet. */
+static int no_feed(const json_t *item, const char *what, struct catalog_judgement *j)
+{
+	const char *slug = item_text(item, "slug");
+
+	judge_fact(j, "reason", "no feed");
+	return judge_say(j, HU_UNKNOWN, "catalog.unknown",
+			 "cannot judge the %s %.60s: this collector does not read a feed for "
+			 "%ss yet",
+			 what, slug ? slug : "?", what);
+}
+
+int catalog_judge_item(const struct catalog_index *idx, const json_t *item, time_t now,
+		       struct catalog_judgement *j)
+{
+	const char *kind = item_text(item, "kind"), *version = item_text(item, "version");
+	bool core = kind && (strcmp(kind, "wordpress-core") == 0 ||
+			     strcmp(kind, "drupal-core") == 0 || strcmp(kind, "joomla-core") == 0);
+
+	*j = (struct catalog_judgement){ 0 };
+	if (!kind)
+		return 1;
+	if (strcmp(kind, "wordpress-plugin") == 0 || strcmp(kind, "wordpress-theme") == 0) {
+		/* Updated from somewhere else (Update URI): wordpress.org cannot judge it. */
+		if (json_is_false(json_object_get(item, "wordpress_org")))
+			return 1;
+	} else if (strcmp(kind, "drupal-module") == 0 || strcmp(kind, "drupal-theme") == 0) {
+		if (!item_text(item, "project")) /* custom code, not on drupal.org */
+			return 1;
+	} else if (strcmp(kind, "joomla-extension") == 0) {
+		if (json_array_size(json_object_get(item, "update_servers")) == 0)
+			return 1;
+	} else if (!core) {
+		return 1; /* drop-ins, must-use plugins: no upstream says anything of them */
+	}
+	judge_fact(j, "kind", kind);
+	judge_fact(j, "slug", item_text(item, "slug"));
+	judge_fact(j, "version", version);
+	if (!version)
+		return judge_say(j, HU_UNKNOWN, "catalog.unknown",
+				 "cannot judge the %s %.60s: its files do not say its version",
+				 kind, item_text(item, "slug") ? item_text(item, "slug") : "");
+	if (strcmp(kind, "wordpress-core") == 0)
+		return judge_wp_core(idx, version, now, j);
+	if (strcmp(kind, "drupal-core") == 0)
+		return judge_drupal_core(idx, version, now, j);
+	if (strcmp(kind, "joomla-core") == 0)
+		return judge_joomla_core(idx, version, now, j);
+	if (strncmp(kind, "wordpress-", 10) == 0)
+		return no_feed(item,
+			       strcmp(kind, "wordpress-theme") == 0 ? "WordPress theme"
+								    : "WordPress plugin",
+			       j);
+	if (strncmp(kind, "drupal-", 7) == 0)
+		return no_feed(item, "Drupal project", j);
+	return no_feed(item, "Joomla extension", j);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* What the judging files share (catalog_judge.c, catalog_judge_cms.c). */
+#ifndef HUOLTO_COLLECTOR_CATALOG_JUDGE_INT_H
+#define HUOLTO_COLLECTOR_CATALOG_JUDGE_INT_H
+
+#include "catalog_judge.h"
+
+/* Where a release stands in its cycle's life. */
+enum life { LIFE_SUPPORTED, LIFE_SECURITY_ONLY, LIFE_ENDING, LIFE_ENDED, LIFE_UNKNOWN };
+
+struct cycle_life {
+	enum life life;
+	time_t eol, support_end; /* 0 when the cycle has no such date */
+	long days;               /* to the end (LIFE_ENDING), or since it (LIFE_ENDED) */
+};
+
+/* What a product's life cycle says of release: the codes for ended and ending. */
+struct life_rule {
+	const char *product;      /* endoflife.date's name */
+	const char *const *feeds; /* in order of preference */
+	const char *name;         /* for messages: "PHP", "Drupal" */
+	const char *ended, *ending;
+};
+
+/* t as "YYYY-MM-DD" (UTC) into buf. */
+void catalog_judge_date(time_t t, char *buf, size_t len);
+/* Set j's verdict and message. 0 or -ENOMEM. */
+int judge_say(struct catalog_judgement *j, enum hu_status status, const char *code, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
+/* Add a string fact (nothing when value is NULL). */
+void judge_fact(struct catalog_judgement *j, const char *key, const char *value);
+/*
+ * 0 when feed is current at now; else j says catalog.unknown (never read)
+ * or catalog.stale about what, and 1 is returned.
+ */
+int judge_gate(const struct catalog_index *idx, const char *feed, time_t now, const char *what,
+	       struct catalog_judgement *j);
+/*
+ * Judge release by its cycle: ended (rule->ended, critical), ending within
+ * CATALOG_EOL_WARN_DAYS (rule->ending, warning), else ok; *life tells which.
+ * Returns 1 when j holds an unknown (no current feed, no cycle, no date).
+ */
+int judge_life(const struct catalog_index *idx, const struct life_rule *rule, const char *release,
+	       time_t now, struct catalog_judgement *j, struct cycle_life *life);
+
+#endif

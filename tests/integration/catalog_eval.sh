@@ -1,0 +1,155 @@
+#!/bin/sh
+# Evaluation against the catalog, end to end: the real agent inventories the
+# on-disk CMS trees of ../shared/catalog/fixtures, the collector reads the
+# real-format feeds from Debian's nginx, and ingest, `catalog refresh` and
+# serve put the catalog's findings in the site's state: every code the
+# fixtures can show, catalog.stale once the feeds break and their facts
+# age (never "ok"), expired Joomla TUF metadata, and serve's own refresh.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/collector_lib.sh"
+. "$(dirname "$0")/catalog_lib.sh"
+need nginx
+need openssl
+need jq
+need sqlite3
+
+start_feeds
+issue_cert ca collector serverAuth
+PORT=$(free_port)
+# conf STALE_AFTER [PHP_BASE] [JOOMLA_BASE]
+conf() {
+	write_collector_conf "$PORT" <<YAML
+catalog:
+  dir: $TMP/catalog
+  refresh: 1h
+  stale_after: $1
+  timeout: 5s
+  ca_file: $PKI/ca.pem
+  sources:
+    wordpress_api: ${2:-$B/wporg}
+    php_releases: ${2:-$B/php}
+    endoflife: ${2:-$B/eol}
+    drupal_updates: $B/drupal
+    joomla_updates: ${3:-$B/joomla}
+YAML
+}
+
+# The agent's document for the fixture trees, with a PHP and a database server
+# the way the php and db checks report them (they need a live PHP and server).
+cat >"$TMP/agent.yaml" <<YAML
+agent: {name: web01, state_dir: $TMP/state}
+discover: {nginx: false, apache: false}
+sites:
+  - {name: fixtures.test, docroot: $SHARED/catalog/fixtures/ondisk}
+YAML
+"$AGENT" --config "$TMP/agent.yaml" --only cms --format json check >"$TMP/agent.json" || true
+jq '.sites[0].findings += [
+  {code: "php.security_only", status: "warning", target: "/run/php/php7.4-fpm.sock",
+   message: "PHP 7.4.33 gets security fixes only",
+   facts: {version: "7.4.33", branch: "7.4", sapi: "fpm"}},
+  {code: "db.ok", status: "ok", target: "wp@127.0.0.1:3306", message: "MySQL 5.7.44",
+   origin: "catalog",
+   facts: {version: "5.7.44-log", flavour: "MySQL", max_connections: 151}}]' \
+	"$TMP/agent.json" >"$TMP/doc.json"
+[ "$(jq '.sites[0].inventory | length' "$TMP/doc.json")" -gt 10 ] ||
+	fail "the agent found no inventory: $(head -c 400 "$TMP/agent.json")"
+
+show() { # the site's current state as JSON in SITE
+	coll --format json site show fixtures.test
+	assert_eq 0 "$STATUS" "site show: $ERR"
+	SITE=$OUT
+}
+code_of() { # TARGET-SUFFIX: the codes of the findings whose target ends so
+	printf '%s' "$SITE" | jq -r --arg t "$1" \
+		'[.findings[] | select((.target // "") | endswith($t)) | .code] | sort | join(",")'
+}
+count() { # CODE
+	printf '%s' "$SITE" | jq --arg c "$1" '[.findings[] | select(.code == $c)] | length'
+}
+
+note "ingest with current feeds: the catalog's findings join the agent's"
+conf 1h
+coll catalog refresh
+assert_eq 0 "$STATUS" "refresh: $OUT $ERR"
+assert_eq 8 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
+assert_contains "$OUT" "evaluated 0 documents again" "nothing stored yet"
+coll ingest "$TMP/doc.json"
+assert_eq 0 "$STATUS" "ingest: $ERR"
+show
+assert_eq critical "$(printf '%s' "$SITE" | jq -r .status)" "site status"
+assert_eq "wp.core_insecure" "$(code_of /ondisk/wordpress)" "WordPress 6.6.2"
+assert_eq "drupal.core_unsupported" "$(code_of /ondisk/drupal10/web)" "Drupal 10.3.6"
+assert_eq "drupal.core_unsupported" "$(code_of /ondisk/drupal7)" "Drupal 7.101"
+assert_eq "joomla.core_eol" "$(code_of /ondisk/joomla3)" "Joomla 3.6.5"
+assert_eq "joomla.core_eol" "$(code_of /ondisk/joomla25)" "Joomla 2.5.5"
+assert_eq "joomla.core_outdated" "$(code_of /ondisk/joomla5)" "Joomla 5.2.3"
+assert_eq "php.eol" "$(code_of php7.4-fpm.sock)" "PHP 7.4 judged again"
+assert_eq "php.security_only" "$(printf '%s' "$SITE" |
+	jq -r '.findings[] | select(.code == "php.eol") | .facts.agent_code')" "agent_code"
+assert_eq "catalog,db.ok" "$(printf '%s' "$SITE" | jq -r '[.findings[] |
+	select(.target == "wp@127.0.0.1:3306") | .origin // .code] | sort | join(",")')" \
+	"db: the agent's finding (its claimed origin dropped) and the catalog's"
+assert_eq "db.ok,db.version_eol" "$(code_of wp@127.0.0.1:3306)" "MySQL 5.7"
+assert_eq "catalog.unknown" "$(code_of akismet/akismet.php)" "a plugin: no feed yet"
+assert_eq "" "$(code_of custom-updater.php)" "an Update URI elsewhere is not judged"
+assert_eq "" "$(code_of object-cache.php)" "a drop-in is not judged"
+assert_eq 0 "$(printf '%s' "$SITE" | jq '[.findings[] | select(.code == "php.security_only")] | length')" \
+	"the agent's php verdict replaced"
+assert_eq "7.1" "$(printf '%s' "$SITE" | jq -r '.inventory[] |
+	select(.kind == "wordpress-core") | .catalog.latest')" "site show: WordPress latest"
+assert_eq "5.4.8" "$(printf '%s' "$SITE" | jq -r '.inventory[] |
+	select(.kind == "joomla-core" and .version == "5.2.3") | .catalog.latest')" \
+	"Joomla's latest from update.joomla.org, not endoflife.date's 5.4.112"
+coll site show fixtures.test
+assert_contains "$OUT" "wp.core_insecure" "site show, text"
+assert_contains "$OUT" "wordpress-core     wordpress" "site show, inventory"
+coll site show nosuch.test
+assert_eq 1 "$STATUS" "an unknown site"
+assert_contains "$ERR" "no site named \"nosuch.test\"" "an unknown site"
+
+note "expired TUF metadata: Joomla 5.2.3 is stale, not outdated"
+conf 1h "" "$B/joomla-expired"
+coll catalog refresh joomla-core
+assert_eq 0 "$STATUS" "refresh joomla-core: $OUT $ERR"
+assert_contains "$OUT" "evaluated 1 document again" "refresh evaluates again"
+show
+assert_eq "catalog.stale" "$(code_of /ondisk/joomla5)" "Joomla 5.2.3, expired metadata"
+assert_contains "$(printf '%s' "$SITE" | jq -r '.findings[] | select(.code == "catalog.stale") | .message')" \
+	"joomla-core expired" "stale says why"
+
+note "broken feeds, facts past stale_after: stale, never ok"
+conf 1s "$B/s500"
+sleep 2
+coll catalog refresh
+assert_eq 1 "$STATUS" "refresh with broken feeds: $OUT"
+assert_contains "$OUT" "evaluated 1 document again" "evaluated with stale facts"
+show
+assert_eq "catalog.stale" "$(code_of /ondisk/wordpress)" "WordPress on stale facts"
+assert_eq "catalog.stale" "$(code_of /ondisk/drupal7)" "Drupal on stale facts"
+assert_eq "catalog.stale,db.ok" "$(code_of wp@127.0.0.1:3306)" "MySQL on stale facts"
+# PHP: the agent's own verdict stands, and says the catalog could not judge
+assert_eq "php.security_only" "$(code_of php7.4-fpm.sock)" "PHP on stale facts"
+assert_eq "catalog.stale" "$(printf '%s' "$SITE" | jq -r '.findings[] |
+	select(.code == "php.security_only") | .facts.catalog')" "PHP: why"
+assert_eq 0 "$(count wp.core_insecure)" "no verdict from stale facts"
+[ "$(printf '%s' "$SITE" | jq -r .status)" != ok ] || fail "a site on stale facts is ok"
+
+note "serve: evaluation on ingest, and its own refresh"
+rm -rf "$TMP/catalog" "$TMP/collector.db"
+conf 1h
+coll agent add web01
+TOKEN=$OUT
+start_collector "$PORT"
+# the round at start reads every feed (none was read within refresh: 1h)
+wait_until 30 sh -c "! '$COLLECTOR' --config '$COLL_CONF' catalog status | grep -q 'never read'" ||
+	fail "serve did not refresh the catalog: $(cat "$TMP/serve.log")"
+coll catalog status
+assert_eq 8 "$(echo "$OUT" | grep -c ' current ')" "every feed read by serve: $OUT"
+req /api/v1/reports -H "Content-Type: application/json" -H "Authorization: Bearer $TOKEN" \
+	--data-binary "@$TMP/doc.json"
+assert_eq 201 "$CODE" "posted: $BODY"
+show
+assert_eq "wp.core_insecure" "$(code_of /ondisk/wordpress)" "evaluated on ingest over HTTPS"
+grep -q "catalog: wordpress-core updated" "$TMP/serve.log" ||
+	fail "serve did not log its refresh: $(cat "$TMP/serve.log")"
+echo "PASS"

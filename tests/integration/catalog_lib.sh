@@ -1,0 +1,81 @@
+# The catalog tests' feed server: Debian's nginx over HTTPS (a test CA made
+# here) serving the real-format bodies of ../shared/catalog/fixtures and
+# broken variants. start_feeds sets FIX, PKI, WWW, FEED_PORT and B (the base URL).
+
+start_feeds() {
+	FIX=$SHARED/catalog/fixtures
+	PKI=$TMP/pki
+	WWW=$TMP/www
+	mkdir -p "$PKI" "$WWW" "$TMP/run"
+	make_ca ca
+	issue_cert ca feeds.test serverAuth
+	make_ca other
+
+	# What nginx serves: the fixtures under the names the routes below rewrite to.
+	cp "$FIX/wordpress/core-stable-check-1.0.json" "$WWW/stable-check.json"
+	cp "$FIX/php-net/releases-branches.json" "$WWW/branches.json"
+	for p in php mysql mariadb drupal joomla; do
+		cp "$FIX/endoflife/v0-$p.json" "$WWW/eol-$p.json"
+	done
+	# Joomla's targets.json as it is (it expired on 2026-11-18), and re-dated to
+	# stay valid: the body is not signature-checked, so only expires matters.
+	cp "$FIX/joomla/tuf-targets.json" "$WWW/tuf-expired.json"
+	sed 's/"expires":"2026-11-18T18:57:57Z"/"expires":"2099-01-01T00:00:00Z"/' \
+		"$FIX/joomla/tuf-targets.json" >"$WWW/tuf-targets.json"
+	grep -q '"expires":"2099-01-01T00:00:00Z"' "$WWW/tuf-targets.json" ||
+		fail "tuf-targets.json: expires not re-dated (the fixture changed?)"
+	echo '<html><body>Service temporarily unavailable</body></html>' >"$WWW/page.html"
+	# 200 KiB of valid JSON: over a 64 KiB max_body.
+	{
+		printf '['
+		i=0
+		while [ $i -lt 2000 ]; do
+			printf '{"branch":"8.%d","latest":"8.%d.1","state":"stable","pad":"%s"},' $i $i \
+				"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			i=$((i + 1))
+		done
+		printf '{"branch":"9.0"}]'
+	} >"$WWW/big.json"
+
+	# nginx's workers (nobody, when the test runs as root) read the bodies.
+	chmod 711 "$TMP"
+	chmod -R a+rX "$WWW"
+
+	FEED_PORT=$(free_port)
+	cat >"$TMP/nginx.conf" <<-CONF
+	pid $TMP/run/nginx.pid;
+	error_log $TMP/nginx-error.log;
+	events {}
+	http {
+		log_format feeds '\$request_method \$request_uri \$status ce=\$sent_http_content_encoding inm=\$http_if_none_match';
+		access_log $TMP/access.log feeds;
+		types { application/json json; text/html html; }
+		default_type application/octet-stream;
+		gzip on;
+		gzip_types application/json;
+		gzip_min_length 1;
+		server {
+			listen 127.0.0.1:$FEED_PORT ssl;
+			ssl_certificate $PKI/feeds.test.pem;
+			ssl_certificate_key $PKI/feeds.test.key;
+			root $WWW;
+			location = /wporg/core/stable-check/1.0/ { rewrite ^ /stable-check.json break; }
+			location = /php/branches.php { rewrite ^ /branches.json break; }
+			location = /joomla/cms/targets.json { rewrite ^ /tuf-targets.json break; }
+			location = /joomla-expired/cms/targets.json { rewrite ^ /tuf-expired.json break; }
+			location /eol/ { rewrite ^/eol/(\\w+)\\.json\$ /eol-\$1.json break; }
+			location /s429/ { add_header Retry-After 1800 always; return 429; }
+			location /s500/ { return 500; }
+			location /s410/ { return 410; }
+			location /html/ { rewrite ^ /page.html break; }
+			location /big/ { rewrite ^ /big.json break; }
+			location /slow/ { gzip off; limit_rate 200; rewrite ^ /branches.json break; }
+		}
+	}
+	CONF
+	nginx -t -c "$TMP/nginx.conf" 2>"$TMP/nginx-t.log" || fail "nginx -t: $(cat "$TMP/nginx-t.log")"
+	nginx -c "$TMP/nginx.conf" -g 'daemon off;' 2>>"$TMP/nginx.stderr" &
+	track $!
+	wait_port "$FEED_PORT" || fail "nginx did not start: $(cat "$TMP/nginx-error.log" "$TMP/nginx.stderr")"
+	B=https://127.0.0.1:$FEED_PORT
+}
