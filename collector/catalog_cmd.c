@@ -71,8 +71,14 @@ static int refresh(const struct coll_conf *conf, struct catalog *c, char **feeds
 		hu_err_clear(&err);
 		return r == -ENOENT ? EXIT_USAGE : EXIT_FAIL;
 	}
-	/* Failed feeds keep their facts, which may have turned stale: evaluate anyway. */
-	int status = reevaluate(conf);
+	/*
+	 * Failed feeds keep their facts, which may have turned stale: evaluate
+	 * anyway. Only with a catalog section, as ingest does: otherwise the
+	 * next document would sweep what this evaluation added.
+	 */
+	int status = conf->catalog.enabled ? reevaluate(conf) : 0;
+	if (!conf->catalog.enabled)
+		printf("no catalog section in the configuration: documents are not evaluated\n");
 	if (r > 0)
 		fprintf(stderr, "huolto-collector: catalog refresh: %d feed%s failed\n", r,
 			r == 1 ? "" : "s");
