@@ -18,7 +18,11 @@
 
 struct server;
 
-/* Start serving conf->listen; store and schema must outlive the server. */
+/*
+ * Start serving conf->listen; store and schema must outlive the server.
+ * With catalog (conf->catalog.enabled), documents are evaluated with its
+ * index and a catalog thread refreshes the feeds (catalog_worker.h).
+ */
 int server_start(const struct coll_conf *conf, struct store *store, const struct hu_schema *schema,
 		 struct catalog_live *catalog, struct server **ret, struct hu_err *err);
 /* The port bound (useful with port 0). */
