@@ -16,7 +16,7 @@ static int judge_inventory(const struct catalog_index *idx, json_t *inventory, t
 
 	json_array_foreach(inventory, i, item)
 	{
-		struct catalog_judgement j;
+		struct catalog_judgement j = { 0 };
 		json_t *c = json_null();
 		int r = idx ? catalog_judge_item(idx, item, now, &j) : 1;
 		if (r < 0)

@@ -134,6 +134,21 @@ assert_eq "catalog.stale" "$(printf '%s' "$SITE" | jq -r '.findings[] |
 assert_eq 0 "$(count wp.core_insecure)" "no verdict from stale facts"
 [ "$(printf '%s' "$SITE" | jq -r .status)" != ok ] || fail "a site on stale facts is ok"
 
+note "a document taken in before the catalog was configured: the refresh replaces its PHP verdict"
+rm -rf "$TMP/catalog" "$TMP/collector.db"
+write_collector_conf "$PORT" </dev/null
+coll ingest "$TMP/doc.json"
+assert_eq 0 "$STATUS" "ingest without a catalog: $ERR"
+show
+assert_eq "php.security_only" "$(code_of php7.4-fpm.sock)" "the agent's verdict, unjudged"
+assert_eq 0 "$(count catalog.unknown)" "no catalog findings without a catalog section"
+conf 1h
+coll catalog refresh
+assert_eq 0 "$STATUS" "refresh: $OUT $ERR"
+show
+assert_eq "php.eol" "$(code_of php7.4-fpm.sock)" "the agent's php.security_only dropped for php.eol"
+assert_eq "wp.core_insecure" "$(code_of /ondisk/wordpress)" "judged by the refresh"
+
 note "serve: evaluation on ingest, and its own refresh"
 rm -rf "$TMP/catalog" "$TMP/collector.db"
 conf 1h
