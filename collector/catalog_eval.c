@@ -87,6 +87,7 @@ static int eval_php(const struct catalog_index *idx, json_t *f, time_t now)
 	}
 	r = catalog_judge_php(idx, version ? version : branch, now, &j);
 	json_object_set_new(nf, "agent_code", json_copy(json_object_get(f, "code")));
+	json_object_set(f, STORE_REPLACES, json_object_get(nf, "agent_code"));
 	if (r >= 0 && j.code && strncmp(j.code, "php.", 4) == 0) {
 		json_object_update(nf, j.facts);
 		json_object_set_new(f, "code", json_string(j.code));
@@ -126,6 +127,7 @@ static int eval_findings(const struct catalog_index *idx, json_t *findings, time
 		json_t *facts = json_object_get(f, "facts");
 		const char *version = json_string_value(json_object_get(facts, "version"));
 		json_object_del(f, "origin");
+		json_object_del(f, STORE_REPLACES);
 		if (php_verdict(code)) {
 			r = eval_php(idx, f, now);
 		} else if (code && strncmp(code, "db.", 3) == 0 && version && target &&

@@ -27,8 +27,9 @@
  *     agent_code: the agent's code); without current data the agent's
  *     verdict stands (facts catalog: catalog.unknown or catalog.stale);
  *   - each site's status becomes the worst of its findings.
- * Added and replaced findings carry "origin": "catalog" (an agent's
- * "origin" is removed first: only the collector sets it). Returns 0 or
+ * Added and replaced findings carry "origin": "catalog", a replaced one
+ * also "replaces": the agent's code (an agent's "origin" and "replaces"
+ * are removed first: only the collector sets them). Returns 0 or
  * -ENOMEM.
  */
 int catalog_eval_doc(const struct catalog_index *idx, json_t *doc, time_t now);

@@ -36,6 +36,11 @@ struct store_alerts {
  * document against the catalog (catalog_eval.h); agents' findings have none.
  */
 #define STORE_ORIGIN_CATALOG "catalog"
+/*
+ * A catalog finding's "replaces": the code of the agent's finding (same
+ * target) it was judged from, which a catalog_only put drops.
+ */
+#define STORE_REPLACES "replaces"
 
 /* A validated report document to store. */
 struct store_doc {

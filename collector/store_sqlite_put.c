@@ -144,8 +144,7 @@ static int resolve_marked(struct put *p, const char *site)
 static int drop_replaced(struct put *p, const char *site, json_t *f, const char *target)
 {
 	const char *code = json_string_value(json_object_get(f, "code"));
-	const char *was =
-	    json_string_value(json_object_get(json_object_get(f, "facts"), "agent_code"));
+	const char *was = json_string_value(json_object_get(f, STORE_REPLACES));
 
 	if (!was || !code || strcmp(was, code) == 0)
 		return 0;

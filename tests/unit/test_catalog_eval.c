@@ -329,6 +329,8 @@ static void test_eval_doc(void **state)
 	assert_string_equal(
 	    json_string_value(json_object_get(json_object_get(php, "facts"), "agent_code")),
 	    "php.security_only");
+	assert_string_equal(json_string_value(json_object_get(php, "replaces")),
+			    "php.security_only");
 	json_t *wp = finding(fs, "wp.core_insecure");
 	assert_non_null(wp);
 	assert_string_equal(json_string_value(json_object_get(wp, "target")), "/srv/a");
