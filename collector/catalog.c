@@ -11,6 +11,7 @@
 #include "catalog_fetch.h"
 #include "catalog_index.h"
 #include "catalog_parse.h"
+#include "catalog_plan.h"
 #include "huolto/fileio.h"
 
 /* One feed: its name (a contract: `catalog refresh NAME`), where it is, how it is read. */
@@ -20,21 +21,40 @@ struct feed_def {
 	size_t base;         /* offset of the base URL in struct catalog_conf */
 	const char *path;    /* joined to the base; NULL: the endoflife.date form */
 	catalog_parse_fn parse;
+	catalog_plan_fn plan; /* a per-item feed: its calls (path unused), else NULL */
 };
 
 #define BASE(field) offsetof(struct catalog_conf, field)
 
+/* A feed with one address under base; an endoflife.date product; a per-item feed. */
+#define ONE(name, base, path, parse)                      \
+	{                                                 \
+		name, NULL, BASE(base), path, parse, NULL \
+	}
+#define EOL(product)                                                                          \
+	{                                                                                     \
+		"endoflife-" product, product, BASE(endoflife), NULL, catalog_parse_eol, NULL \
+	}
+#define ITEMS(name, base, parse, plan)                    \
+	{                                                 \
+		name, NULL, BASE(base), NULL, parse, plan \
+	}
+
 static const struct feed_def feeds[] = {
-	{ "wordpress-core", NULL, BASE(wordpress_api), "/core/stable-check/1.0/",
-	  catalog_parse_wp_stable },
-	{ "joomla-core", NULL, BASE(joomla_updates), "/cms/targets.json",
-	  catalog_parse_joomla_tuf },
-	{ "php", NULL, BASE(php_releases), "/branches.php", catalog_parse_php_branches },
-	{ "endoflife-php", "php", BASE(endoflife), NULL, catalog_parse_eol },
-	{ "endoflife-mysql", "mysql", BASE(endoflife), NULL, catalog_parse_eol },
-	{ "endoflife-mariadb", "mariadb", BASE(endoflife), NULL, catalog_parse_eol },
-	{ "endoflife-drupal", "drupal", BASE(endoflife), NULL, catalog_parse_eol },
-	{ "endoflife-joomla", "joomla", BASE(endoflife), NULL, catalog_parse_eol },
+	ONE("wordpress-core", wordpress_api, "/core/stable-check/1.0/", catalog_parse_wp_stable),
+	ITEMS("wordpress-plugins", wordpress_api, catalog_parse_wp_plugins,
+	      catalog_plan_wp_plugins),
+	/* After wordpress-plugins: it asks about the plugins that feed did not know. */
+	ITEMS("wordpress-plugin-info", wordpress_api, catalog_parse_wp_plugin_info,
+	      catalog_plan_wp_plugin_info),
+	ITEMS("wordpress-themes", wordpress_api, catalog_parse_wp_themes, catalog_plan_wp_themes),
+	ONE("joomla-core", joomla_updates, "/cms/targets.json", catalog_parse_joomla_tuf),
+	ONE("php", php_releases, "/branches.php", catalog_parse_php_branches),
+	EOL("php"),
+	EOL("mysql"),
+	EOL("mariadb"),
+	EOL("drupal"),
+	EOL("joomla"),
 };
 
 #define N_FEEDS (sizeof(feeds) / sizeof(*feeds))
@@ -98,14 +118,21 @@ bool catalog_stale(const struct catalog_conf *conf, const struct catalog_feed *f
 	return catalog_stale_at(f->ok_at, f->expires, conf->stale_after_ms / 1000, now);
 }
 
+static const char *feed_base(const struct catalog_conf *conf, const struct feed_def *d)
+{
+	return *(char *const *)((const char *)conf + d->base);
+}
+
 static char *feed_url(const struct catalog_conf *conf, const struct feed_def *d)
 {
-	const char *base = *(char *const *)((const char *)conf + d->base);
+	const char *base = feed_base(conf, d);
 	size_t n = strlen(base);
 	char *url = NULL;
 	int r;
 
-	if (d->path)
+	if (d->plan)
+		r = asprintf(&url, "%s", base);
+	else if (d->path)
 		r = asprintf(&url, "%s%s", base, d->path);
 	else if (n >= 3 && strcmp(base + n - 3, "/v1") == 0)
 		r = asprintf(&url, "%s/products/%s", base, d->product);
@@ -114,28 +141,101 @@ static char *feed_url(const struct catalog_conf *conf, const struct feed_def *d)
 	return r < 0 ? NULL : url;
 }
 
-/* Parse the body at part into the feed's facts and commit them with a's validators. */
-static int take_body(struct catalog *c, const struct feed_def *d, const char *url, const char *part,
-		     const struct catalog_answer *a, time_t now, struct hu_err *err)
+/*
+ * Parse the n bodies at parts into the feed's facts and commit them, all or
+ * none, with src. Each body is about plan's call of the same index (a
+ * per-item feed), or the feed's product.
+ */
+static int take_bodies(struct catalog *c, const struct feed_def *d, char *const *parts, size_t n,
+		       const struct catalog_plan *plan, const struct catalog_source *src,
+		       time_t now, struct hu_err *err)
 {
-	char *data = NULL;
-	size_t len = 0;
-	int r = hu_read_local_file(part, (size_t)c->conf->max_body, &data, &len, NULL, err);
+	int r = catalog_db_begin(c->db, d->name, err);
 
 	if (r < 0)
 		return r;
-	r = catalog_db_begin(c->db, d->name, err);
-	if (r >= 0) {
-		r = d->parse(data, len, d->product, c->db, err);
-		struct catalog_source f = { .url = url,
-					    .etag = a->etag,
-					    .last_modified = a->last_modified };
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		char *data = NULL;
+		size_t len = 0;
+		r = hu_read_local_file(parts[i], (size_t)c->conf->max_body, &data, &len, NULL, err);
 		if (r >= 0)
-			r = catalog_db_commit(c->db, &f, now, err);
-		else
-			catalog_db_rollback(c->db);
+			r = d->parse(data, len, plan ? plan->v[i].about : d->product, c->db, err);
+		free(data);
 	}
-	free(data);
+	if (r >= 0)
+		return catalog_db_commit(c->db, src, now, err);
+	catalog_db_rollback(c->db);
+	return r;
+}
+
+/* The request to url into out_path, with c's limits. */
+static struct catalog_request request(const struct catalog *c, const char *url,
+				      const char *out_path, const atomic_bool *stop)
+{
+	return (struct catalog_request){
+		.url = url,
+		.max_body = c->conf->max_body,
+		.timeout_ms = c->conf->timeout_ms,
+		.ca_file = c->conf->ca_file,
+		.out_path = out_path,
+		.stop = stop,
+	};
+}
+
+/* Add Retry-After to a refused request's error. */
+static int say_retry(int r, const struct catalog_answer *a, struct hu_err *err)
+{
+	if (r == -EPROTO && a->retry_after_s > 0) {
+		char *m = strdup(hu_err_msg(err));
+		r = hu_err_set(err, r, "%s, retry after %lld s", m ? m : "refused",
+			       (long long)a->retry_after_s);
+		free(m);
+	}
+	return r;
+}
+
+/*
+ * Refresh a per-item feed: plan its calls from the inventory, fetch each to
+ * DIR/<feed>.<n>.part, then parse them all into one replacement. Answers
+ * are not conditional (the calls are POSTs, or many); 0 or < 0.
+ */
+static int refresh_calls(struct catalog *c, const struct feed_def *d, const char *url,
+			 const json_t *inventory, time_t now, const atomic_bool *stop,
+			 struct hu_err *err)
+{
+	struct catalog_plan plan = { 0 };
+	char **parts = NULL;
+	size_t fetched = 0;
+	int r = d->plan(feed_base(c->conf, d), inventory, c->db, &plan, err);
+
+	if (r >= 0 && plan.n > 0 && !(parts = calloc(plan.n, sizeof(*parts))))
+		r = -ENOMEM;
+	for (size_t i = 0; r >= 0 && i < plan.n; i++) {
+		const struct catalog_call *call = &plan.v[i];
+		struct catalog_answer a = { 0 };
+		if (asprintf(&parts[i], "%s/%s.%zu.part", c->conf->dir, d->name, i) < 0) {
+			parts[i] = NULL;
+			r = -ENOMEM;
+			break;
+		}
+		fetched = i + 1;
+		struct catalog_request q = request(c, call->url, parts[i], stop);
+		q.post = call->post;
+		q.post_len = call->post_len;
+		q.not_found_ok = call->not_found_ok;
+		r = say_retry(catalog_fetch(&q, &a, err), &a, err);
+		catalog_answer_clear(&a);
+	}
+	if (r >= 0) {
+		struct catalog_source src = { .url = url };
+		r = take_bodies(c, d, parts, plan.n, &plan, &src, now, err);
+	}
+	for (size_t i = 0; i < fetched; i++) {
+		unlink(parts[i]);
+		free(parts[i]);
+	}
+	free(parts);
+	catalog_plan_clear(&plan);
 	return r;
 }
 
@@ -159,27 +259,17 @@ static int refresh_one(struct catalog *c, const struct feed_def *d, const char *
 		goto out;
 	/* Validators only for the same address, and only while its body is still here. */
 	bool validate = old.url && strcmp(old.url, url) == 0 && access(body, R_OK) == 0;
-	struct catalog_request q = {
-		.url = url,
-		.etag = validate ? old.etag : NULL,
-		.last_modified = validate ? old.last_modified : NULL,
-		.max_body = c->conf->max_body,
-		.timeout_ms = c->conf->timeout_ms,
-		.ca_file = c->conf->ca_file,
-		.out_path = part,
-		.stop = stop,
-	};
-	r = catalog_fetch(&q, &a, err);
-	if (r == -EPROTO && a.retry_after_s > 0) {
-		char *m = strdup(hu_err_msg(err));
-		r = hu_err_set(err, r, "%s, retry after %lld s", m ? m : "refused",
-			       (long long)a.retry_after_s);
-		free(m);
-	}
+	struct catalog_request q = request(c, url, part, stop);
+	q.etag = validate ? old.etag : NULL;
+	q.last_modified = validate ? old.last_modified : NULL;
+	r = say_retry(catalog_fetch(&q, &a, err), &a, err);
 	if (r >= 0 && a.status == 304) {
 		r = 1;
 	} else if (r >= 0) {
-		r = take_body(c, d, url, part, &a, now, err);
+		struct catalog_source src = { .url = url,
+					      .etag = a.etag,
+					      .last_modified = a.last_modified };
+		r = take_bodies(c, d, &part, 1, NULL, &src, now, err);
 		if (r >= 0 && rename(part, body) < 0)
 			r = hu_err_errno(err, errno, "%s", body);
 	}
@@ -193,8 +283,8 @@ out:
 	return r;
 }
 
-int catalog_refresh(struct catalog *c, const struct hu_strv *only, time_t now,
-		    const atomic_bool *stop, catalog_report_fn report, void *ctx,
+int catalog_refresh(struct catalog *c, const struct hu_strv *only, const json_t *inventory,
+		    time_t now, const atomic_bool *stop, catalog_report_fn report, void *ctx,
 		    struct hu_err *err)
 {
 	int failed = 0;
@@ -214,7 +304,9 @@ int catalog_refresh(struct catalog *c, const struct hu_strv *only, time_t now,
 		struct hu_err ferr = HU_ERR_INIT;
 		struct catalog_feed f = { 0 };
 		char *url = feed_url(c->conf, d);
-		int r = url ? refresh_one(c, d, url, now, stop, &ferr) : -ENOMEM;
+		int r = !url      ? -ENOMEM
+			: d->plan ? refresh_calls(c, d, url, inventory, now, stop, &ferr)
+				  : refresh_one(c, d, url, now, stop, &ferr);
 		if (r == -ENOMEM) {
 			free(url);
 			hu_err_clear(&ferr);

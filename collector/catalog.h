@@ -10,6 +10,7 @@
 #ifndef HUOLTO_COLLECTOR_CATALOG_H
 #define HUOLTO_COLLECTOR_CATALOG_H
 
+#include <jansson.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <time.h>
@@ -47,11 +48,13 @@ int catalog_feed_names(const struct catalog *c, struct hu_strv *ret);
 
 /*
  * Refresh the feeds in only (every feed when only is empty), reporting each
- * to report. Returns how many failed (their old facts stay), or an error
+ * to report. The per-item feeds (catalog_plan.h) ask about the items in
+ * inventory: the distinct stored inventory items (store_ops.inventory_distinct),
+ * or NULL for none. Returns how many failed (their old facts stay), or an error
  * that stopped the refresh (the database, an unknown feed name).
  */
-int catalog_refresh(struct catalog *c, const struct hu_strv *only, time_t now,
-		    const atomic_bool *stop, catalog_report_fn report, void *ctx,
+int catalog_refresh(struct catalog *c, const struct hu_strv *only, const json_t *inventory,
+		    time_t now, const atomic_bool *stop, catalog_report_fn report, void *ctx,
 		    struct hu_err *err);
 
 /* Whether a feed's facts, last confirmed at ok_at (or expiring at expires), are stale at now. */

@@ -14,7 +14,7 @@ static void print_outcome(void *ctx, const struct catalog_outcome *o)
 	static const char *const words[] = { "updated", "not modified", "FAILED" };
 
 	(void)ctx;
-	printf("%-20s %-13s %7lld facts, read ", o->feed, words[o->result], (long long)o->items);
+	printf("%-22s %-13s %7lld facts, read ", o->feed, words[o->result], (long long)o->items);
 	cli_print_time(o->changed_at);
 	if (o->error)
 		printf("\n    %s%s", o->error,
@@ -53,16 +53,33 @@ static int reevaluate(const struct coll_conf *conf)
 	return 0;
 }
 
+/* The distinct items of the stored inventories, which the per-item feeds ask about. */
+static int stored_inventory(const struct coll_conf *conf, json_t **ret, struct hu_err *err)
+{
+	struct store *s = NULL;
+	int r = store_sqlite_open(conf->sqlite, &s, err);
+
+	if (r >= 0)
+		r = s->ops->inventory_distinct(s, ret, err);
+	store_close(s);
+	return r;
+}
+
 static int refresh(const struct coll_conf *conf, struct catalog *c, char **feeds, int n)
 {
 	struct hu_strv only = HU_STRV_INIT;
 	struct hu_err err = HU_ERR_INIT;
+	json_t *inventory = NULL;
 	int r = 0;
 
 	for (int i = 0; r >= 0 && i < n; i++)
 		r = hu_strv_push(&only, feeds[i]);
 	if (r >= 0)
-		r = catalog_refresh(c, &only, time(NULL), NULL, print_outcome, NULL, &err);
+		r = stored_inventory(conf, &inventory, &err);
+	if (r >= 0)
+		r = catalog_refresh(c, &only, inventory, time(NULL), NULL, print_outcome, NULL,
+				    &err);
+	json_decref(inventory);
 	hu_strv_clear(&only);
 	if (r < 0) {
 		char ebuf[128];
@@ -128,11 +145,11 @@ static int status(struct catalog *c, const char *format)
 	} else {
 		size_t i;
 		json_t *o;
-		printf("%-20s %-11s %-21s %-21s %7s\n", "FEED", "STATE", "LAST CONFIRMED",
+		printf("%-22s %-11s %-21s %-21s %7s\n", "FEED", "STATE", "LAST CONFIRMED",
 		       "FACTS READ", "FACTS");
 		json_array_foreach(out, i, o)
 		{
-			printf("%-20s %-11s ", json_string_value(json_object_get(o, "feed")),
+			printf("%-22s %-11s ", json_string_value(json_object_get(o, "feed")),
 			       json_string_value(json_object_get(o, "state")));
 			cli_print_time(json_integer_value(json_object_get(o, "ok_at")));
 			putchar(' ');

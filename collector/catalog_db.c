@@ -25,17 +25,21 @@ static const char *const migrations[] = {
 	"CREATE TABLE joomla_core ("
 	"  feed TEXT NOT NULL, file TEXT NOT NULL, version TEXT NOT NULL, channel TEXT,"
 	"  stability TEXT, platform TEXT, php_minimum TEXT, PRIMARY KEY (file, feed));",
+	/* 3: what per-item feeds (plugins, themes, projects) say of each item asked about. */
+	"CREATE TABLE items ("
+	"  feed TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, slug TEXT, latest TEXT,"
+	"  status TEXT NOT NULL, facts TEXT, PRIMARY KEY (kind, key, feed));",
 };
 
 /* The tables whose rows belong to a feed (column feed). */
-static const char *const fact_tables[] = { "cycles", "wp_core", "joomla_core" };
+static const char *const fact_tables[] = { "cycles", "wp_core", "joomla_core", "items" };
 
 struct catalog_db {
 	sqlite3 *db;
 	char *feed;      /* the feed being replaced, between begin and commit */
 	int64_t items;   /* rows added since begin */
 	int64_t expires; /* the feed's own expiry, set by its parser */
-	sqlite3_stmt *cycle, *wp_core, *joomla_core;
+	sqlite3_stmt *cycle, *wp_core, *joomla_core, *item;
 };
 
 int catalog_db_open(const char *path, struct catalog_db **ret, struct hu_err *err)
@@ -63,6 +67,7 @@ void catalog_db_close(struct catalog_db *c)
 	sqlite3_finalize(c->cycle);
 	sqlite3_finalize(c->wp_core);
 	sqlite3_finalize(c->joomla_core);
+	sqlite3_finalize(c->item);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -200,22 +205,32 @@ static int add_row(struct catalog_db *c, sqlite3_stmt *st, const char *what, str
 	return r;
 }
 
-int catalog_db_add_cycle(struct catalog_db *c, const struct catalog_cycle *y, struct hu_err *err)
+/*
+ * Ready *st (prepared from sql on first use) for a row of the feed being
+ * replaced, its first parameter bound to the feed.
+ */
+static int row_stmt(struct catalog_db *c, sqlite3_stmt **st, const char *sql, struct hu_err *err)
 {
-	int r = 0;
+	int r;
 
 	if (!c->feed)
 		return hu_err_set(err, -EINVAL, "no feed is being replaced");
-	if (!c->cycle)
-		r = sq_prepare(
-		    c->db,
-		    "INSERT OR REPLACE INTO cycles (feed, product, cycle, latest, released,"
-		    " support_end, eol, eol_flag, state, lts)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		    &c->cycle, err);
+	if (!*st && (r = sq_prepare(c->db, sql, st, err)) < 0)
+		return r;
+	sq_bind_text(*st, 1, c->feed);
+	return 0;
+}
+
+int catalog_db_add_cycle(struct catalog_db *c, const struct catalog_cycle *y, struct hu_err *err)
+{
+	int r = row_stmt(c, &c->cycle,
+			 "INSERT OR REPLACE INTO cycles (feed, product, cycle, latest, released,"
+			 " support_end, eol, eol_flag, state, lts)"
+			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 err);
+
 	if (r < 0)
 		return r;
-	sq_bind_text(c->cycle, 1, c->feed);
 	sq_bind_text(c->cycle, 2, y->product);
 	sq_bind_text(c->cycle, 3, y->cycle);
 	sq_bind_text(c->cycle, 4, y->latest);
@@ -231,18 +246,12 @@ int catalog_db_add_cycle(struct catalog_db *c, const struct catalog_cycle *y, st
 int catalog_db_add_wp_core(struct catalog_db *c, const char *version, const char *status,
 			   struct hu_err *err)
 {
-	int r = 0;
+	int r = row_stmt(c, &c->wp_core,
+			 "INSERT OR REPLACE INTO wp_core (feed, version, status) VALUES (?, ?, ?)",
+			 err);
 
-	if (!c->feed)
-		return hu_err_set(err, -EINVAL, "no feed is being replaced");
-	if (!c->wp_core)
-		r = sq_prepare(
-		    c->db,
-		    "INSERT OR REPLACE INTO wp_core (feed, version, status) VALUES (?, ?, ?)",
-		    &c->wp_core, err);
 	if (r < 0)
 		return r;
-	sq_bind_text(c->wp_core, 1, c->feed);
 	sq_bind_text(c->wp_core, 2, version);
 	sq_bind_text(c->wp_core, 3, status);
 	return add_row(c, c->wp_core, "adding a WordPress version", err);
@@ -256,18 +265,13 @@ void catalog_db_set_expires(struct catalog_db *c, int64_t expires)
 int catalog_db_add_joomla_core(struct catalog_db *c, const struct catalog_joomla_core *j,
 			       struct hu_err *err)
 {
-	int r = 0;
+	int r = row_stmt(c, &c->joomla_core,
+			 "INSERT OR REPLACE INTO joomla_core (feed, file, version, channel,"
+			 " stability, platform, php_minimum) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			 err);
 
-	if (!c->feed)
-		return hu_err_set(err, -EINVAL, "no feed is being replaced");
-	if (!c->joomla_core)
-		r = sq_prepare(c->db,
-			       "INSERT OR REPLACE INTO joomla_core (feed, file, version, channel,"
-			       " stability, platform, php_minimum) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			       &c->joomla_core, err);
 	if (r < 0)
 		return r;
-	sq_bind_text(c->joomla_core, 1, c->feed);
 	sq_bind_text(c->joomla_core, 2, j->file);
 	sq_bind_text(c->joomla_core, 3, j->version);
 	sq_bind_text(c->joomla_core, 4, j->channel);
@@ -275,6 +279,32 @@ int catalog_db_add_joomla_core(struct catalog_db *c, const struct catalog_joomla
 	sq_bind_text(c->joomla_core, 6, j->platform);
 	sq_bind_text(c->joomla_core, 7, j->php_minimum);
 	return add_row(c, c->joomla_core, "adding a Joomla release", err);
+}
+
+int catalog_db_add_item(struct catalog_db *c, const struct catalog_item *it, struct hu_err *err)
+{
+	char *facts = NULL;
+	int r;
+
+	if (it->facts && !(facts = json_dumps(it->facts, JSON_COMPACT)))
+		return -ENOMEM;
+	r = row_stmt(c, &c->item,
+		     "INSERT OR REPLACE INTO items (feed, kind, key, slug, latest, status,"
+		     " facts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		     err);
+	if (r < 0) {
+		free(facts);
+		return r;
+	}
+	sq_bind_text(c->item, 2, it->kind);
+	sq_bind_text(c->item, 3, it->key);
+	sq_bind_text(c->item, 4, it->slug);
+	sq_bind_text(c->item, 5, it->latest);
+	sq_bind_text(c->item, 6, it->status);
+	sq_bind_text(c->item, 7, facts);
+	r = add_row(c, c->item, "adding an item", err);
+	free(facts);
+	return r;
 }
 
 int catalog_db_commit(struct catalog_db *c, const struct catalog_source *f, time_t now,
@@ -372,7 +402,8 @@ int catalog_db_wp_core_latest(struct catalog_db *c, char **ret, struct hu_err *e
 
 int catalog_db_rows(struct catalog_db *c, const char *table, json_t **ret, struct hu_err *err)
 {
-	static const char *const tables[] = { "feeds", "cycles", "wp_core", "joomla_core" };
+	static const char *const tables[] = { "feeds", "cycles", "wp_core", "joomla_core",
+					      "items" };
 	char sql[64];
 	sqlite3_stmt *st = NULL;
 	size_t i;

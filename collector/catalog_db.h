@@ -80,6 +80,21 @@ struct catalog_joomla_core {
 };
 int catalog_db_add_joomla_core(struct catalog_db *db, const struct catalog_joomla_core *j,
 			       struct hu_err *err);
+/*
+ * What a per-item feed says of one item it was asked about: a WordPress
+ * plugin (key: its file, "akismet/akismet.php"), a theme (its directory), a
+ * Drupal project ("token|current").
+ */
+struct catalog_item {
+	const char *kind;    /* wordpress-plugin, wordpress-theme, wordpress-plugin-info,
+				drupal-project */
+	const char *key;     /* what the item was asked by */
+	const char *slug;    /* the upstream's name for it, or NULL */
+	const char *latest;  /* the newest release, or NULL */
+	const char *status;  /* the feed's word: update, current, absent, closed, ... */
+	const json_t *facts; /* what else the judge needs (stored as JSON text), or NULL */
+};
+int catalog_db_add_item(struct catalog_db *db, const struct catalog_item *it, struct hu_err *err);
 /* The feed's own expiry (TUF's signed.expires), for the facts being replaced. */
 void catalog_db_set_expires(struct catalog_db *db, int64_t expires);
 
@@ -102,7 +117,7 @@ int catalog_db_cycles(struct catalog_db *db, const char *product, json_t **ret, 
 /* stable-check's word for a WordPress version (latest, outdated, insecure); -ENOENT if unlisted. */
 int catalog_db_wp_core_status(struct catalog_db *db, const char *version, char **ret,
 			      struct hu_err *err);
-/* Every row of table (feeds, cycles, wp_core, joomla_core) as JSON objects. */
+/* Every row of table (feeds, cycles, wp_core, joomla_core, items) as JSON objects. */
 int catalog_db_rows(struct catalog_db *db, const char *table, json_t **ret, struct hu_err *err);
 /* The version stable-check calls latest; -ENOENT when it was never read. */
 int catalog_db_wp_core_latest(struct catalog_db *db, char **ret, struct hu_err *err);

@@ -228,7 +228,7 @@ int catalog_fetch(const struct catalog_request *q, struct catalog_answer *ret, s
 					.last_modified = t.last_modified,
 					.retry_after_s = t.retry_after_s };
 	t.etag = t.last_modified = NULL;
-	if (status != 200 && status != 304)
+	if (status != 200 && status != 304 && !(status == 404 && q->not_found_ok))
 		r = hu_err_set(err, -EPROTO, "%s: HTTP %ld%s", q->url, status,
 			       status == 429 || status == 503 ? " (the feed asks us to wait)" : "");
 out:

@@ -8,6 +8,7 @@
 #define HUOLTO_COLLECTOR_CATALOG_FETCH_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,10 +26,11 @@ struct catalog_request {
 	const char *ca_file;     /* CA bundle, or NULL for the system's */
 	const char *out_path;    /* the body goes here (created 0600, truncated) */
 	const atomic_bool *stop; /* set: abort, or NULL */
+	bool not_found_ok;       /* a 404 is an answer (status 404, body in out_path) */
 };
 
 struct catalog_answer {
-	long status; /* 200 (body in out_path) or 304 (out_path left empty) */
+	long status; /* 200 or an accepted 404 (body in out_path), 304 (out_path left empty) */
 	char *etag;  /* the answer's validators, or NULL */
 	char *last_modified;
 	int64_t retry_after_s; /* Retry-After in seconds when the feed sent one, else 0 */

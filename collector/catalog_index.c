@@ -112,15 +112,41 @@ static int load_joomla(struct catalog_index *idx, json_t *rows)
 	return 0;
 }
 
+/* Items keyed "kind key" (catalog_index_item), their facts parsed. */
+static int load_items(struct catalog_index *idx, json_t *rows)
+{
+	json_t *row;
+	size_t i;
+	char k[512];
+
+	if (!(idx->items = json_object()))
+		return -ENOMEM;
+	json_array_foreach(rows, i, row)
+	{
+		const char *kind = row_text(row, "kind"), *key = row_text(row, "key");
+		const char *facts = row_text(row, "facts");
+		if (!kind || !key ||
+		    (size_t)snprintf(k, sizeof(k), "%s %s", kind, key) >= sizeof(k))
+			continue;
+		if (facts)
+			json_object_set_new(row, "facts", json_loads(facts, 0, NULL));
+		if (json_object_set(idx->items, k, row) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int load_tables(struct catalog_index *idx, struct catalog_db *db, struct hu_err *err)
 {
-	json_t *feeds = NULL, *cycles = NULL, *wp = NULL, *joomla = NULL;
+	json_t *feeds = NULL, *cycles = NULL, *wp = NULL, *joomla = NULL, *items = NULL;
 	int r;
 
 	if ((r = catalog_db_rows(db, "feeds", &feeds, err)) >= 0 &&
 	    (r = catalog_db_rows(db, "cycles", &cycles, err)) >= 0 &&
 	    (r = catalog_db_rows(db, "wp_core", &wp, err)) >= 0 &&
 	    (r = catalog_db_rows(db, "joomla_core", &joomla, err)) >= 0 &&
+	    (r = catalog_db_rows(db, "items", &items, err)) >= 0 &&
+	    (r = load_items(idx, items)) >= 0 &&
 	    (r = index_by(feeds, "name", false, &idx->feeds)) >= 0 &&
 	    (r = index_by(cycles, "product", true, &idx->cycles)) >= 0 &&
 	    (r = load_wp_core(idx, wp)) >= 0)
@@ -129,6 +155,7 @@ static int load_tables(struct catalog_index *idx, struct catalog_db *db, struct 
 	json_decref(cycles);
 	json_decref(wp);
 	json_decref(joomla);
+	json_decref(items);
 	return r;
 }
 
@@ -154,7 +181,7 @@ int catalog_index_load(const struct catalog_conf *conf, time_t now, struct catal
 		r = load_tables(idx, db, err);
 	else if (r >= 0)
 		r = (idx->feeds = json_object()) && (idx->cycles = json_object()) &&
-			    (idx->wp_core = json_object())
+			    (idx->wp_core = json_object()) && (idx->items = json_object())
 			? 0
 			: -ENOMEM;
 	catalog_db_close(db);
@@ -174,6 +201,7 @@ void catalog_index_free(struct catalog_index *idx)
 	json_decref(idx->feeds);
 	json_decref(idx->cycles);
 	json_decref(idx->wp_core);
+	json_decref(idx->items);
 	free(idx->wp_latest);
 	for (size_t i = 0; i < idx->n_joomla; i++) {
 		struct catalog_joomla_release *j = &idx->joomla[i];
@@ -185,6 +213,15 @@ void catalog_index_free(struct catalog_index *idx)
 	}
 	free(idx->joomla);
 	free(idx);
+}
+
+const json_t *catalog_index_item(const struct catalog_index *idx, const char *kind, const char *key)
+{
+	char k[512];
+
+	if (!key || (size_t)snprintf(k, sizeof(k), "%s %s", kind, key) >= sizeof(k))
+		return NULL;
+	return json_object_get(idx->items, k);
 }
 
 enum catalog_freshness catalog_index_feed(const struct catalog_index *idx, const char *feed,

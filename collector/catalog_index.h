@@ -35,6 +35,7 @@ struct catalog_index {
 	json_t *cycles;  /* product → [cycle rows], each with its feed */
 	json_t *wp_core; /* WordPress version → latest / outdated / insecure */
 	char *wp_latest; /* the version stable-check calls latest, or NULL */
+	json_t *items;   /* "kind key" → the per-item feeds' row (catalog_db's items) */
 	struct catalog_joomla_release *joomla;
 	size_t n_joomla;
 	unsigned refs; /* guarded by the catalog_live's lock; 1 for a private index */
@@ -55,6 +56,13 @@ bool catalog_stale_at(int64_t ok_at, int64_t expires, int64_t stale_after_s, tim
 /* The freshness of feed at now, and (when read) its row in *ret_row. */
 enum catalog_freshness catalog_index_feed(const struct catalog_index *idx, const char *feed,
 					  time_t now, const json_t **ret_row);
+
+/*
+ * What a per-item feed said of key (catalog_db's items row: feed, slug,
+ * latest, status, facts), or NULL when it was not asked about.
+ */
+const json_t *catalog_index_item(const struct catalog_index *idx, const char *kind,
+				 const char *key);
 
 /* One Joomla core release: version, channel, stability ("Stable"), php_minimum or NULL. */
 struct catalog_joomla_view {

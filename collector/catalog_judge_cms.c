@@ -203,10 +203,7 @@ int catalog_judge_item(const struct catalog_index *idx, const json_t *item, time
 	if (strcmp(kind, "joomla-core") == 0)
 		return judge_joomla_core(idx, version, now, j);
 	if (strncmp(kind, "wordpress-", 10) == 0)
-		return no_feed(item,
-			       strcmp(kind, "wordpress-theme") == 0 ? "WordPress theme"
-								    : "WordPress plugin",
-			       j);
+		return catalog_judge_wp_item(idx, item, now, j);
 	if (strncmp(kind, "drupal-", 7) == 0)
 		return no_feed(item, "Drupal project", j);
 	return no_feed(item, "Joomla extension", j);

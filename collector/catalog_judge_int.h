@@ -43,4 +43,8 @@ int judge_gate(const struct catalog_index *idx, const char *feed, time_t now, co
 int judge_life(const struct catalog_index *idx, const struct life_rule *rule, const char *release,
 	       time_t now, struct catalog_judgement *j, struct cycle_life *life);
 
+/* A WordPress plugin or theme (catalog_judge_wp.c); the item has a version. */
+int catalog_judge_wp_item(const struct catalog_index *idx, const json_t *item, time_t now,
+			  struct catalog_judgement *j);
+
 #endif

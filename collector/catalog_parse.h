@@ -31,6 +31,18 @@ int catalog_parse_eol(const char *data, size_t len, const char *product, struct 
 int catalog_parse_joomla_tuf(const char *data, size_t len, const char *product,
 			     struct catalog_db *db, struct hu_err *err);
 
+/*
+ * WordPress.org's update checks and plugin information (catalog_wp_items.c):
+ * about is what the call asked (catalog_plan.h): the update checks' keys as
+ * a JSON array, plugin information's slug.
+ */
+int catalog_parse_wp_plugins(const char *data, size_t len, const char *about, struct catalog_db *db,
+			     struct hu_err *err);
+int catalog_parse_wp_themes(const char *data, size_t len, const char *about, struct catalog_db *db,
+			    struct hu_err *err);
+int catalog_parse_wp_plugin_info(const char *data, size_t len, const char *slug,
+				 struct catalog_db *db, struct hu_err *err);
+
 /* Shared by the parsers. */
 /* Parse data as JSON; an error names what, the line and the column. */
 int catalog_json_load(const char *data, size_t len, const char *what, json_t **ret,

@@ -69,10 +69,15 @@ static void round_once(struct catalog_worker *w, const struct hu_strv *due)
 	struct catalog_index *idx = NULL;
 	struct catalog_reeval_result res = { 0 };
 	time_t now = time(NULL);
+	json_t *inventory = NULL;
 	int r = 0;
 
 	if (due->n > 0)
-		r = catalog_refresh(w->catalog, due, now, &w->w.stop, log_outcome, NULL, &err);
+		r = w->store->ops->inventory_distinct(w->store, &inventory, &err);
+	if (due->n > 0 && r >= 0)
+		r = catalog_refresh(w->catalog, due, inventory, now, &w->w.stop, log_outcome, NULL,
+				    &err);
+	json_decref(inventory);
 	if (r < 0) {
 		hu_log_warning("catalog: refresh: %s", hu_err_msg(&err));
 		hu_err_clear(&err);

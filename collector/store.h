@@ -109,6 +109,11 @@ struct store_ops {
 	/* A stored document's text (NUL-terminated, owned) and length; -ENOENT. */
 	int (*document_get)(struct store *s, const char *id, char **ret, size_t *ret_len,
 			    struct hu_err *err);
+	/*
+	 * Every distinct item of the sites' current inventories, without what differs
+	 * from site to site (path, name): what the catalog's per-item feeds ask about.
+	 */
+	int (*inventory_distinct)(struct store *s, json_t **ret, struct hu_err *err);
 	/* Sites: [{name, agent, status, updated_at, document}], by name. */
 	int (*site_list)(struct store *s, json_t **ret, struct hu_err *err);
 	/* One site with its current findings and inventory; -ENOENT. */

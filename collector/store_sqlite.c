@@ -272,6 +272,24 @@ static int do_documents_current(struct store *s, json_t **ret, struct hu_err *er
 	return 0;
 }
 
+static int do_inventory_distinct(struct store *s, json_t **ret, struct hu_err *err)
+{
+	json_t *rows = NULL, *o;
+	size_t i;
+	/* Without what differs from site to site for the same item. */
+	int r = query(s,
+		      "SELECT DISTINCT json_remove(item, '$.path', '$.name') AS item"
+		      " FROM inventory ORDER BY 1",
+		      NULL, &rows, err);
+
+	if (r < 0)
+		return r;
+	json_array_foreach(rows, i, o) json_array_set_new(
+	    rows, i, json_loads(json_string_value(json_object_get(o, "item")), 0, NULL));
+	*ret = rows;
+	return 0;
+}
+
 static int do_document_get(struct store *s, const char *id, char **ret, size_t *ret_len,
 			   struct hu_err *err)
 {
@@ -399,6 +417,11 @@ static int sq_documents_current(struct store *s, json_t **ret, struct hu_err *er
 	LOCKED(do_documents_current(s, ret, err));
 }
 
+static int sq_inventory_distinct(struct store *s, json_t **ret, struct hu_err *err)
+{
+	LOCKED(do_inventory_distinct(s, ret, err));
+}
+
 static int sq_document_get(struct store *s, const char *id, char **ret, size_t *ret_len,
 			   struct hu_err *err)
 {
@@ -458,6 +481,7 @@ static const struct store_ops sqlite_ops = {
 	.site_get = sq_site_get,
 	.documents_current = sq_documents_current,
 	.document_get = sq_document_get,
+	.inventory_distinct = sq_inventory_distinct,
 	.counts = sq_counts,
 	.alert_tick = sq_alert_tick,
 	.queue_next = sq_queue_next,

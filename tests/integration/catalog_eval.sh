@@ -36,11 +36,21 @@ YAML
 
 # The agent's document for the fixture trees, with a PHP and a database server
 # the way the php and db checks report them (they need a live PHP and server).
+# A second site: a plugin wordpress.org closed, a theme with an update.
+SHOP=$TMP/shop
+mkdir -p "$SHOP/wp-includes" "$SHOP/wp-content/plugins/contact-form-7-datepicker" \
+	"$SHOP/wp-content/themes/hello-elementor"
+printf "<?php\n\$wp_version = '7.1';\n\$wp_db_version = 60421;\n" >"$SHOP/wp-includes/version.php"
+printf '<?php\n/*\nPlugin Name: Contact Form 7 Datepicker\nVersion: 2.6.0\n*/\n' \
+	>"$SHOP/wp-content/plugins/contact-form-7-datepicker/contact-form-7-datepicker.php"
+printf '/*\nTheme Name: Hello Elementor\nVersion: 3.2.0\n*/\n' \
+	>"$SHOP/wp-content/themes/hello-elementor/style.css"
 cat >"$TMP/agent.yaml" <<YAML
 agent: {name: web01, state_dir: $TMP/state}
 discover: {nginx: false, apache: false}
 sites:
   - {name: fixtures.test, docroot: $SHARED/catalog/fixtures/ondisk}
+  - {name: shop.test, docroot: $SHOP}
 YAML
 "$AGENT" --config "$TMP/agent.yaml" --only cms --format json check >"$TMP/agent.json" || true
 jq '.sites[0].findings += [
@@ -54,8 +64,8 @@ jq '.sites[0].findings += [
 [ "$(jq '.sites[0].inventory | length' "$TMP/doc.json")" -gt 10 ] ||
 	fail "the agent found no inventory: $(head -c 400 "$TMP/agent.json")"
 
-show() { # the site's current state as JSON in SITE
-	coll --format json site show fixtures.test
+show() { # [NAME]: the site's current state as JSON in SITE
+	coll --format json site show "${1:-fixtures.test}"
 	assert_eq 0 "$STATUS" "site show: $ERR"
 	SITE=$OUT
 }
@@ -71,10 +81,22 @@ note "ingest with current feeds: the catalog's findings join the agent's"
 conf 1h
 coll catalog refresh
 assert_eq 0 "$STATUS" "refresh: $OUT $ERR"
-assert_eq 8 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
+assert_eq 11 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
 assert_contains "$OUT" "evaluated 0 documents again" "nothing stored yet"
 coll ingest "$TMP/doc.json"
 assert_eq 0 "$STATUS" "ingest: $ERR"
+show
+assert_eq "catalog.unknown" "$(code_of akismet/akismet.php)" "a plugin stored after the refresh"
+assert_eq "not asked yet" "$(printf '%s' "$SITE" | jq -r '.findings[] |
+	select((.target // "") | endswith("akismet/akismet.php")) | .facts.reason')" "why"
+
+note "the per-item feeds ask about the stored plugins and themes"
+coll catalog refresh wordpress-plugins wordpress-plugin-info wordpress-themes
+assert_eq 0 "$STATUS" "refresh the per-item feeds: $OUT $ERR"
+grep -q " /wporg/plugins/update-check/1.1/ 200 .*ct=application/x-www-form-urlencoded" \
+	"$TMP/access.log" || fail "no plugins update check: $(cat "$TMP/access.log")"
+grep -q "GET /wporg/plugins/info/1.2/?action=plugin_information&slug=contact-form-7-datepicker 404" \
+	"$TMP/access.log" || fail "no plugin information: $(cat "$TMP/access.log")"
 show
 assert_eq critical "$(printf '%s' "$SITE" | jq -r .status)" "site status"
 assert_eq "wp.core_insecure" "$(code_of /ondisk/wordpress)" "WordPress 6.6.2"
@@ -90,7 +112,9 @@ assert_eq "catalog,db.ok" "$(printf '%s' "$SITE" | jq -r '[.findings[] |
 	select(.target == "wp@127.0.0.1:3306") | .origin // .code] | sort | join(",")')" \
 	"db: the agent's finding (its claimed origin dropped) and the catalog's"
 assert_eq "db.ok,db.version_eol" "$(code_of wp@127.0.0.1:3306)" "MySQL 5.7"
-assert_eq "catalog.unknown" "$(code_of akismet/akismet.php)" "a plugin: no feed yet"
+assert_eq "wp.plugin_outdated" "$(code_of akismet/akismet.php)" "Akismet 5.3.3"
+assert_eq "" "$(code_of /hello.php)" "Hello Dolly 1.7.2 is the latest"
+assert_eq "catalog.unknown" "$(code_of /twentytwentyfour)" "a theme wordpress.org did not list"
 assert_eq "" "$(code_of custom-updater.php)" "an Update URI elsewhere is not judged"
 assert_eq "" "$(code_of object-cache.php)" "a drop-in is not judged"
 assert_eq 0 "$(printf '%s' "$SITE" | jq '[.findings[] | select(.code == "php.security_only")] | length')" \
@@ -103,6 +127,13 @@ assert_eq "5.4.8" "$(printf '%s' "$SITE" | jq -r '.inventory[] |
 coll site show fixtures.test
 assert_contains "$OUT" "wp.core_insecure" "site show, text"
 assert_contains "$OUT" "wordpress-core     wordpress" "site show, inventory"
+show shop.test
+assert_eq "wp.plugin_closed" "$(code_of contact-form-7-datepicker.php)" "a closed plugin"
+assert_eq "critical|security-issue" "$(printf '%s' "$SITE" | jq -r '.findings[] |
+	select(.code == "wp.plugin_closed") | "\(.status)|\(.facts.reason)"')" "closed for security"
+assert_eq "wp.theme_outdated" "$(code_of /hello-elementor)" "Hello Elementor 3.2.0"
+assert_eq "3.2.1" "$(printf '%s' "$SITE" | jq -r '.inventory[] |
+	select(.kind == "wordpress-theme") | .catalog.latest')" "site show: the theme's latest"
 coll site show nosuch.test
 assert_eq 1 "$STATUS" "an unknown site"
 assert_contains "$ERR" "no site named \"nosuch.test\"" "an unknown site"
@@ -159,7 +190,7 @@ start_collector "$PORT"
 wait_until 30 sh -c "! '$COLLECTOR' --config '$COLL_CONF' catalog status | grep -q 'never read'" ||
 	fail "serve did not refresh the catalog: $(cat "$TMP/serve.log")"
 coll catalog status
-assert_eq 8 "$(echo "$OUT" | grep -c ' current ')" "every feed read by serve: $OUT"
+assert_eq 11 "$(echo "$OUT" | grep -c ' current ')" "every feed read by serve: $OUT"
 req /api/v1/reports -H "Content-Type: application/json" -H "Authorization: Bearer $TOKEN" \
 	--data-binary "@$TMP/doc.json"
 assert_eq 201 "$CODE" "posted: $BODY"

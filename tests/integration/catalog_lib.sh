@@ -24,6 +24,11 @@ start_feeds() {
 		"$FIX/joomla/tuf-targets.json" >"$WWW/tuf-targets.json"
 	grep -q '"expires":"2099-01-01T00:00:00Z"' "$WWW/tuf-targets.json" ||
 		fail "tuf-targets.json: expires not re-dated (the fixture changed?)"
+	# WordPress.org's update checks (POST) and plugin information (404 with a body).
+	cp "$FIX/wordpress/plugins-update-check-1.1.mixed.json" "$WWW/wp-plugins.json"
+	cp "$FIX/wordpress/themes-update-check-1.1.update-found.json" "$WWW/wp-themes.json"
+	cp "$FIX/wordpress/plugins-info-1.2.closed.json" "$WWW/wp-info-closed.json"
+	cp "$FIX/wordpress/plugins-info-1.2.not-found.json" "$WWW/wp-info-not-found.json"
 	echo '<html><body>Service temporarily unavailable</body></html>' >"$WWW/page.html"
 	# 200 KiB of valid JSON: over a 64 KiB max_body.
 	{
@@ -47,7 +52,7 @@ start_feeds() {
 	error_log $TMP/nginx-error.log;
 	events {}
 	http {
-		log_format feeds '\$request_method \$request_uri \$status ce=\$sent_http_content_encoding inm=\$http_if_none_match';
+		log_format feeds '\$request_method \$request_uri \$status ce=\$sent_http_content_encoding inm=\$http_if_none_match ct=\$content_type';
 		access_log $TMP/access.log feeds;
 		types { application/json json; text/html html; }
 		default_type application/octet-stream;
@@ -60,6 +65,15 @@ start_feeds() {
 			ssl_certificate_key $PKI/feeds.test.key;
 			root $WWW;
 			location = /wporg/core/stable-check/1.0/ { rewrite ^ /stable-check.json break; }
+			# A POST answered with a static body: error_page redirects as a GET (and is logged so).
+			location = /wporg/plugins/update-check/1.1/ { error_page 405 =200 /wp-plugins.json; return 405; }
+			location = /wporg/themes/update-check/1.1/ { error_page 405 =200 /wp-themes.json; return 405; }
+			location = /wporg/plugins/info/1.2/ {
+				set \$info not-found;
+				if (\$arg_slug = "contact-form-7-datepicker") { set \$info closed; }
+				error_page 404 /wp-info-\$info.json;
+				return 404;
+			}
 			location = /php/branches.php { rewrite ^ /branches.json break; }
 			location = /joomla/cms/targets.json { rewrite ^ /tuf-targets.json break; }
 			location = /joomla-expired/cms/targets.json { rewrite ^ /tuf-expired.json break; }

@@ -18,65 +18,16 @@
 
 #include <cmocka.h>
 
-#include "catalog_db.h"
 #include "catalog_eval.h"
+#include "catalog_fixture.h"
 #include "catalog_judge.h"
-#include "catalog_parse.h"
-#include "huolto/fileio.h"
-
-struct fixture {
-	char dir[64];
-	struct catalog_conf conf;
-	struct catalog_index *idx;
-};
-
-static time_t day(int y, int m, int d)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
-
-	return timegm(&tm);
-}
-
-/* The feeds were read on 2026-09-01: before the TUF metadata expired (2026-11-18). */
-#define READ_AT day(2026, 9, 1)
-
-static void feed_file(struct catalog_db *db, const char *name, catalog_parse_fn parse,
-		      const char *product, const char *rel)
-{
-	const char *shared = getenv("HUOLTO_SHARED");
-	struct catalog_source src = { .url = "https://test/" };
-	struct hu_err err = HU_ERR_INIT;
-	char path[512], *data = NULL;
-	size_t len = 0;
-
-	snprintf(path, sizeof(path), "%s/catalog/fixtures/%s", shared ? shared : "../shared", rel);
-	if (hu_read_local_file(path, 1 << 20, &data, &len, NULL, &err) < 0)
-		fail_msg("%s", hu_err_msg(&err));
-	if (catalog_db_begin(db, name, &err) < 0)
-		fail_msg("%s: %s", name, hu_err_msg(&err));
-	if (parse(data, len, product, db, &err) < 0)
-		fail_msg("%s: %s", rel, hu_err_msg(&err));
-	assert_int_equal(catalog_db_commit(db, &src, READ_AT, &err), 0);
-	free(data);
-}
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct fixture *f = fixture_open();
 	struct hu_err err = HU_ERR_INIT;
-	struct catalog_db *db = NULL;
-	char path[128];
+	struct catalog_db *db = f->db;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/huolto-eval.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	catalog_conf_init(&f->conf);
-	free(f->conf.dir);
-	f->conf.dir = strdup(f->dir);
-	f->conf.stale_after_ms = 90LL * 86400 * 1000;
-	snprintf(path, sizeof(path), "%s/catalog.db", f->dir);
-	if (catalog_db_open(path, &db, &err) < 0)
-		return -1;
 	feed_file(db, "wordpress-core", catalog_parse_wp_stable, NULL,
 		  "wordpress/core-stable-check-1.0.json");
 	feed_file(db, "php", catalog_parse_php_branches, NULL, "php-net/releases-branches.json");
@@ -88,25 +39,13 @@ static int setup(void **state)
 		snprintf(rel, sizeof(rel), "endoflife/v0-%s.json", products[i]);
 		feed_file(db, name, catalog_parse_eol, products[i], rel);
 	}
-	catalog_db_close(db);
 	if (catalog_index_load(&f->conf, READ_AT, &f->idx, &err) < 0)
 		return -1;
 	*state = f;
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[128];
-
-	catalog_index_free(f->idx);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	catalog_conf_clear(&f->conf);
-	free(f);
-	return 0;
-}
+#define teardown fixture_teardown
 
 /* Judge an item of kind at version on when: its code ("" for none), status and latest. */
 struct verdict {
@@ -220,10 +159,10 @@ static void test_not_judged(void **state)
 	catalog_judgement_clear(&j);
 	json_decref(it);
 	assert_int_equal(item(f, "wordpress-dropin", "2.5.4", SOON, NULL, &v), 1);
-	/* no feed for plugins yet: unknown, never ok */
-	assert_int_equal(item(f, "wordpress-plugin", "5.3.3", SOON, "reason", &v), 0);
+	/* the plugins feed was never read here: unknown, never ok */
+	assert_int_equal(item(f, "wordpress-plugin", "5.3.3", SOON, "feed", &v), 0);
 	assert_string_equal(v.code, "catalog.unknown");
-	assert_string_equal(v.fact, "no feed");
+	assert_string_equal(v.fact, "wordpress-plugins");
 }
 
 static void judge_php(struct fixture *f, const char *version, time_t when, const char *code,
