@@ -48,6 +48,7 @@ static const struct feed_def feeds[] = {
 	ITEMS("wordpress-plugin-info", wordpress_api, catalog_parse_wp_plugin_info,
 	      catalog_plan_wp_plugin_info),
 	ITEMS("wordpress-themes", wordpress_api, catalog_parse_wp_themes, catalog_plan_wp_themes),
+	ITEMS("drupal-release-history", drupal_updates, catalog_parse_drupal, catalog_plan_drupal),
 	ONE("joomla-core", joomla_updates, "/cms/targets.json", catalog_parse_joomla_tuf),
 	ONE("php", php_releases, "/branches.php", catalog_parse_php_branches),
 	EOL("php"),

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Judging inventory items: the WordPress, Drupal and Joomla cores, and what has no feed yet. */
+/* Judging inventory items: WordPress and Joomla cores, and what has no feed yet; the rest is in
+ * catalog_judge_{wp,drupal}.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,26 +66,7 @@ static int judge_wp_core(const struct catalog_index *idx, const char *version, t
 	return judge_say(j, HU_OK, NULL, "%s is the latest release", what);
 }
 
-static const char *const drupal_feeds[] = { "endoflife-drupal", NULL };
 static const char *const joomla_feeds[] = { "endoflife-joomla", NULL };
-
-static int judge_drupal_core(const struct catalog_index *idx, const char *version, time_t now,
-			     struct catalog_judgement *j)
-{
-	static const struct life_rule rule = { "drupal", drupal_feeds, "Drupal",
-					       "drupal.core_unsupported", "drupal.core_eol_soon" };
-	struct cycle_life life;
-	int r = judge_life(idx, &rule, version, now, j, &life);
-
-	if (r != 0 || j->status != HU_OK)
-		return r < 0 ? r : 0;
-	judge_fact(j, "reason", "no release history");
-	return judge_say(j, HU_UNKNOWN, "catalog.unknown",
-			 "Drupal %s is on a supported line, but whether a security update is "
-			 "due needs drupal.org's release history, which this collector does not "
-			 "read yet",
-			 version);
-}
 
 /* The newest stable Joomla release offered to installed in its own major line, or NULL. */
 static const char *joomla_latest(const struct catalog_index *idx, const char *installed,
@@ -199,12 +181,12 @@ int catalog_judge_item(const struct catalog_index *idx, const json_t *item, time
 	if (strcmp(kind, "wordpress-core") == 0)
 		return judge_wp_core(idx, version, now, j);
 	if (strcmp(kind, "drupal-core") == 0)
-		return judge_drupal_core(idx, version, now, j);
+		return catalog_judge_drupal_core(idx, item, now, j);
 	if (strcmp(kind, "joomla-core") == 0)
 		return judge_joomla_core(idx, version, now, j);
 	if (strncmp(kind, "wordpress-", 10) == 0)
 		return catalog_judge_wp_item(idx, item, now, j);
 	if (strncmp(kind, "drupal-", 7) == 0)
-		return no_feed(item, "Drupal project", j);
+		return catalog_judge_drupal_project(idx, item, now, j);
 	return no_feed(item, "Joomla extension", j);
 }

@@ -47,4 +47,10 @@ int judge_life(const struct catalog_index *idx, const struct life_rule *rule, co
 int catalog_judge_wp_item(const struct catalog_index *idx, const json_t *item, time_t now,
 			  struct catalog_judgement *j);
 
+/* Drupal core; a Drupal module or theme with a project (catalog_judge_drupal.c). */
+int catalog_judge_drupal_core(const struct catalog_index *idx, const json_t *item, time_t now,
+			      struct catalog_judgement *j);
+int catalog_judge_drupal_project(const struct catalog_index *idx, const json_t *item, time_t now,
+				 struct catalog_judgement *j);
+
 #endif

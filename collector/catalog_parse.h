@@ -43,6 +43,12 @@ int catalog_parse_wp_themes(const char *data, size_t len, const char *about, str
 int catalog_parse_wp_plugin_info(const char *data, size_t len, const char *slug,
 				 struct catalog_db *db, struct hu_err *err);
 
+/* Drupal's release history of one project; key is "project|compat" (catalog_drupal.c). */
+int catalog_parse_drupal(const char *data, size_t len, const char *key, struct catalog_db *db,
+			 struct hu_err *err);
+/* An inventory item's key among the release histories ("token|current"); -EINVAL: none. */
+int catalog_drupal_key(const json_t *item, char *buf, size_t len);
+
 /* Shared by the parsers. */
 /* Parse data as JSON; an error names what, the line and the column. */
 int catalog_json_load(const char *data, size_t len, const char *what, json_t **ret,

@@ -53,4 +53,8 @@ int catalog_plan_wp_themes(const char *base, const json_t *inventory, struct cat
 int catalog_plan_wp_plugin_info(const char *base, const json_t *inventory, struct catalog_db *db,
 				struct catalog_plan *ret, struct hu_err *err);
 
+/* Drupal's release history: one GET per project and compat the inventories hold. */
+int catalog_plan_drupal(const char *base, const json_t *inventory, struct catalog_db *db,
+			struct catalog_plan *ret, struct hu_err *err);
+
 #endif

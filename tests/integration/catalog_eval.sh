@@ -81,7 +81,7 @@ note "ingest with current feeds: the catalog's findings join the agent's"
 conf 1h
 coll catalog refresh
 assert_eq 0 "$STATUS" "refresh: $OUT $ERR"
-assert_eq 11 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
+assert_eq 12 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
 assert_contains "$OUT" "evaluated 0 documents again" "nothing stored yet"
 coll ingest "$TMP/doc.json"
 assert_eq 0 "$STATUS" "ingest: $ERR"
@@ -91,8 +91,10 @@ assert_eq "not asked yet" "$(printf '%s' "$SITE" | jq -r '.findings[] |
 	select((.target // "") | endswith("akismet/akismet.php")) | .facts.reason')" "why"
 
 note "the per-item feeds ask about the stored plugins and themes"
-coll catalog refresh wordpress-plugins wordpress-plugin-info wordpress-themes
+coll catalog refresh wordpress-plugins wordpress-plugin-info wordpress-themes drupal-release-history
 assert_eq 0 "$STATUS" "refresh the per-item feeds: $OUT $ERR"
+grep -q "GET /drupal/views/7.x 200" "$TMP/access.log" ||
+	fail "Drupal 7 projects are asked with 7.x: $(cat "$TMP/access.log")"
 grep -q " /wporg/plugins/update-check/1.1/ 200 .*ct=application/x-www-form-urlencoded" \
 	"$TMP/access.log" || fail "no plugins update check: $(cat "$TMP/access.log")"
 grep -q "GET /wporg/plugins/info/1.2/?action=plugin_information&slug=contact-form-7-datepicker 404" \
@@ -113,6 +115,12 @@ assert_eq "catalog,db.ok" "$(printf '%s' "$SITE" | jq -r '[.findings[] |
 	"db: the agent's finding (its claimed origin dropped) and the catalog's"
 assert_eq "db.ok,db.version_eol" "$(code_of wp@127.0.0.1:3306)" "MySQL 5.7"
 assert_eq "wp.plugin_outdated" "$(code_of akismet/akismet.php)" "Akismet 5.3.3"
+assert_eq "drupal.module_outdated" "$(code_of /token/token.info.yml)" "Token 8.x-1.14"
+assert_eq "8.x-1.15" "$(printf '%s' "$SITE" | jq -r '.findings[] |
+	select(.code == "drupal.module_outdated") | .facts.latest')" "Token's latest"
+assert_eq "not on drupal.org" "$(printf '%s' "$SITE" | jq -r '.findings[] |
+	select((.target // "") | endswith("/views/views.info")) | .facts.reason')" \
+	"views: drupal.org has no history (the test server says so of every other project)"
 assert_eq "" "$(code_of /hello.php)" "Hello Dolly 1.7.2 is the latest"
 assert_eq "catalog.unknown" "$(code_of /twentytwentyfour)" "a theme wordpress.org did not list"
 assert_eq "" "$(code_of custom-updater.php)" "an Update URI elsewhere is not judged"
@@ -190,7 +198,7 @@ start_collector "$PORT"
 wait_until 30 sh -c "! '$COLLECTOR' --config '$COLL_CONF' catalog status | grep -q 'never read'" ||
 	fail "serve did not refresh the catalog: $(cat "$TMP/serve.log")"
 coll catalog status
-assert_eq 11 "$(echo "$OUT" | grep -c ' current ')" "every feed read by serve: $OUT"
+assert_eq 12 "$(echo "$OUT" | grep -c ' current ')" "every feed read by serve: $OUT"
 req /api/v1/reports -H "Content-Type: application/json" -H "Authorization: Bearer $TOKEN" \
 	--data-binary "@$TMP/doc.json"
 assert_eq 201 "$CODE" "posted: $BODY"

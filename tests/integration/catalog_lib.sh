@@ -29,6 +29,10 @@ start_feeds() {
 	cp "$FIX/wordpress/themes-update-check-1.1.update-found.json" "$WWW/wp-themes.json"
 	cp "$FIX/wordpress/plugins-info-1.2.closed.json" "$WWW/wp-info-closed.json"
 	cp "$FIX/wordpress/plugins-info-1.2.not-found.json" "$WWW/wp-info-not-found.json"
+	# drupal.org's release history; an unknown project is a 200 with <error>, as there.
+	cp "$FIX/drupal/release-history-drupal-current.COMPOSED.xml" "$WWW/dr-drupal.xml"
+	cp "$FIX/drupal/release-history-token-current.COMPOSED.xml" "$WWW/dr-token.xml"
+	cp "$FIX/drupal/release-history-unknown-project.xml" "$WWW/dr-unknown.xml"
 	echo '<html><body>Service temporarily unavailable</body></html>' >"$WWW/page.html"
 	# 200 KiB of valid JSON: over a 64 KiB max_body.
 	{
@@ -54,7 +58,7 @@ start_feeds() {
 	http {
 		log_format feeds '\$request_method \$request_uri \$status ce=\$sent_http_content_encoding inm=\$http_if_none_match ct=\$content_type';
 		access_log $TMP/access.log feeds;
-		types { application/json json; text/html html; }
+		types { application/json json; text/html html; application/xml xml; }
 		default_type application/octet-stream;
 		gzip on;
 		gzip_types application/json;
@@ -73,6 +77,10 @@ start_feeds() {
 				if (\$arg_slug = "contact-form-7-datepicker") { set \$info closed; }
 				error_page 404 /wp-info-\$info.json;
 				return 404;
+			}
+			location /drupal/ {
+				rewrite ^/drupal/(drupal|token)/current\$ /dr-\$1.xml break;
+				rewrite ^ /dr-unknown.xml break;
 			}
 			location = /php/branches.php { rewrite ^ /branches.json break; }
 			location = /joomla/cms/targets.json { rewrite ^ /tuf-targets.json break; }

@@ -114,9 +114,9 @@ static void test_drupal_core(void **state)
 	expect(f, "drupal-core", "10.3.6", SOON, "drupal.core_unsupported", HU_CRITICAL, NULL);
 	expect(f, "drupal-core", "7.101", SOON, "drupal.core_unsupported", HU_CRITICAL, NULL);
 	/* a supported line: whether a security update is due needs the release history */
-	assert_int_equal(item(f, "drupal-core", "11.4.5", SOON, "reason", &v), 0);
+	assert_int_equal(item(f, "drupal-core", "11.4.5", SOON, "feed", &v), 0);
 	assert_string_equal(v.code, "catalog.unknown");
-	assert_string_equal(v.fact, "no release history");
+	assert_string_equal(v.fact, "drupal-release-history");
 	/* 11.3 ends 2026-12-16: within 90 days on 2026-11-01 */
 	expect(f, "drupal-core", "11.3.2", day(2026, 11, 1), "drupal.core_eol_soon", HU_WARNING,
 	       "11.3.16");

@@ -2,8 +2,9 @@
 /*
  * The catalog's per-item feeds: what a refresh asks WordPress.org (the
  * update checks' form bodies, plugin information for the plugins they do
- * not know), the real-format answers read into catalog.db, and plugins and
- * themes judged with them at fixed moments.
+ * not know) and drupal.org (a release history per project), the
+ * real-format answers read into catalog.db, and plugins, themes, Drupal
+ * core and modules judged with them at fixed moments.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -42,7 +43,16 @@ static const char inventory_json[] =
     " {\"kind\": \"wordpress-theme\", \"slug\": \"twentytwentyfour\", \"key\": "
     "\"twentytwentyfour\","
     "  \"version\": \"1.2\", \"wordpress_org\": true},"
-    " {\"kind\": \"wordpress-mu-plugin\", \"slug\": \"loader\", \"version\": \"1.0\"}]";
+    " {\"kind\": \"wordpress-mu-plugin\", \"slug\": \"loader\", \"version\": \"1.0\"},"
+    " {\"kind\": \"drupal-core\", \"slug\": \"drupal\", \"project\": \"drupal\","
+    "  \"version\": \"11.3.15\"},"
+    " {\"kind\": \"drupal-module\", \"slug\": \"token\", \"project\": \"token\","
+    "  \"version\": \"8.x-1.14\"},"
+    " {\"kind\": \"drupal-module\", \"slug\": \"token\", \"project\": \"token\","
+    "  \"version\": \"8.x-1.13\"},"
+    " {\"kind\": \"drupal-module\", \"slug\": \"views\", \"project\": \"views\","
+    "  \"version\": \"7.x-3.11\", \"core\": \"7.x\"},"
+    " {\"kind\": \"drupal-module\", \"slug\": \"mine\", \"version\": \"1.0\"}]";
 
 static int setup(void **state)
 {
@@ -234,12 +244,136 @@ static void test_broken_answers(void **state)
 	hu_err_clear(&err);
 }
 
+static void expect_drupal(struct fixture *f, const char *kind, const char *project,
+			  const char *version, const char *code, enum hu_status status,
+			  const char *fact, const char *value)
+{
+	json_t *it = json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "slug", project, "project",
+			       project, "version", version);
+	struct catalog_judgement j;
+
+	assert_int_equal(catalog_judge_item(f->idx, it, SOON, &j), 0);
+	if ((j.code ? strcmp(j.code, code) : *code) != 0 || j.status != status)
+		fail_msg("%s %s: %s/%d (%s), expected %s/%d", project, version,
+			 j.code ? j.code : "-", j.status, j.message, code, status);
+	if (fact) {
+		const char *got = json_string_value(json_object_get(j.facts, fact));
+		if (!got || strcmp(got, value) != 0)
+			fail_msg("%s %s: %s %s, expected %s", project, version, fact,
+				 got ? got : "-", value);
+	}
+	catalog_judgement_clear(&j);
+	json_decref(it);
+}
+
+static void test_drupal(void **state)
+{
+	struct fixture *f = *state;
+	json_t *inv = json_loads(inventory_json, 0, NULL);
+	struct catalog_plan plan = { 0 };
+	struct hu_err err = HU_ERR_INIT;
+	static const char *const urls[] = { "https://up.test/drupal/current",
+					    "https://up.test/token/current",
+					    "https://up.test/views/7.x" };
+
+	/* one request per project and compat; custom code (no project) is not asked about */
+	assert_int_equal(catalog_plan_drupal("https://up.test", inv, f->db, &plan, &err), 0);
+	assert_int_equal(plan.n, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_string_equal(plan.v[i].url, urls[i]);
+	static const char *const rels[] = {
+		"drupal/release-history-drupal-current.COMPOSED.xml",
+		"drupal/release-history-token-current.COMPOSED.xml",
+		"drupal/release-history-unknown-project.xml",
+	};
+	const char *abouts[] = { plan.v[0].about, plan.v[1].about, plan.v[2].about };
+	feed_files(f->db, "drupal-release-history", catalog_parse_drupal, 3, rels, abouts);
+	feed_file(f->db, "endoflife-drupal", catalog_parse_eol, "drupal",
+		  "endoflife/v0-drupal.json");
+	catalog_plan_clear(&plan);
+	json_decref(inv);
+	assert_int_equal(catalog_index_load(&f->conf, READ_AT, &f->idx, &err), 0);
+
+	/* 11.3.15 carries "Insecure"; 11.3.16 is a security update */
+	expect_drupal(f, "drupal-core", "drupal", "11.3.15", "drupal.core_security_update",
+		      HU_CRITICAL, "fixed_in", "11.3.16");
+	expect_drupal(f, "drupal-core", "drupal", "11.3.16", "", HU_OK, NULL, NULL);
+	/* endoflife.date's verdict first: 10.3 has ended */
+	expect_drupal(f, "drupal-core", "drupal", "10.3.6", "drupal.core_unsupported", HU_CRITICAL,
+		      NULL, NULL);
+	/* 8.x-1.14 was a security update; 8.x-1.15 fixes bugs only */
+	expect_drupal(f, "drupal-module", "token", "8.x-1.14", "drupal.module_outdated", HU_WARNING,
+		      "latest", "8.x-1.15");
+	/* 8.x-1.13 carries "Insecure", and 8.x-1.14 is the security update */
+	expect_drupal(f, "drupal-module", "token", "8.x-1.13", "drupal.module_security_update",
+		      HU_CRITICAL, "fixed_in", "8.x-1.14");
+	expect_drupal(f, "drupal-module", "token", "8.x-1.15", "", HU_OK, NULL, NULL);
+	/* a branch drupal.org does not support (supported_branches: 8.x-1.) */
+	expect_drupal(f, "drupal-module", "token", "8.x-2.0", "drupal.module_unsupported",
+		      HU_CRITICAL, NULL, NULL);
+	/* drupal.org: "No release history was found" */
+	json_t *views = json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", "drupal-module", "slug", "views",
+				  "project", "views", "version", "7.x-3.11", "core", "7.x");
+	struct catalog_judgement j;
+	assert_int_equal(catalog_judge_item(f->idx, views, SOON, &j), 0);
+	assert_string_equal(j.code, "catalog.unknown");
+	assert_string_equal(json_string_value(json_object_get(j.facts, "reason")),
+			    "not on drupal.org");
+	catalog_judgement_clear(&j);
+	json_decref(views);
+}
+
+/* Core's own test fixture: a project the security team labeled insecure. */
+static void test_drupal_insecure_project(void **state)
+{
+	struct fixture *f = *state;
+	struct hu_err err = HU_ERR_INIT;
+	const char *about = "drupal|current";
+
+	feed_file(f->db, "drupal-release-history", catalog_parse_drupal, about,
+		  "drupal/release-history-drupal-current.project_status-insecure.CORE-FIXTURE.xml");
+	assert_int_equal(catalog_index_load(&f->conf, READ_AT, &f->idx, &err), 0);
+	/* judged as a contributed project: core's 8.0 has ended by endoflife.date anyway */
+	expect_drupal(f, "drupal-module", "drupal", "8.0.2", "drupal.module_security_update",
+		      HU_CRITICAL, "project_status", "insecure");
+}
+
+static void test_drupal_broken(void **state)
+{
+	struct fixture *f = *state;
+	struct hu_err err = HU_ERR_INIT;
+	static const char *const bad[] = {
+		"<project><title>Token</title>",
+		"{\"project\": \"token\"}",
+		"<project><short_name>views</short_name></project>",
+		"<!DOCTYPE p [<!ENTITY a \"aaaa\">]><project><short_name>token&a;</short_name>"
+		"</project>",
+		"<project><releases/></project>",
+	};
+	static const char *const says[] = { "no element found", "not well-formed",
+					    "the answer is about \"views\"", "entity declaration",
+					    "no <project> with a <short_name>" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(catalog_db_begin(f->db, "drupal-release-history", &err), 0);
+		int r = catalog_parse_drupal(bad[i], strlen(bad[i]), "token|current", f->db, &err);
+		catalog_db_rollback(f->db);
+		assert_int_equal(r, -EBADMSG);
+		if (!strstr(hu_err_msg(&err), says[i]))
+			fail_msg("case %zu: %s", i, hu_err_msg(&err));
+		hu_err_clear(&err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_judge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drupal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drupal_insecure_project, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drupal_broken, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
