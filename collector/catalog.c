@@ -13,6 +13,7 @@
 #include "catalog_parse.h"
 #include "catalog_plan.h"
 #include "huolto/fileio.h"
+#include "huolto/secret.h"
 
 /* One feed: its name (a contract: `catalog refresh NAME`), where it is, how it is read. */
 struct feed_def {
@@ -22,23 +23,33 @@ struct feed_def {
 	const char *path;    /* joined to the base; NULL: the endoflife.date form */
 	catalog_parse_fn parse;
 	catalog_plan_fn plan; /* a per-item feed: its calls (path unused), else NULL */
+	/* Wordfence: the base is the whole address, and optional (no base: no feed) */
+	bool whole_url;
+	catalog_parse_file_fn parse_file; /* streamed from the body on disk, instead of parse */
+	bool token;                       /* Authorization: Bearer from the token file */
+	int64_t min_interval_s;           /* the feed allows one request per this long */
+	bool big;                         /* its own max_body (wordfence.max_body) */
 };
 
 #define BASE(field) offsetof(struct catalog_conf, field)
 
 /* A feed with one address under base; an endoflife.date product; a per-item feed. */
-#define ONE(name, base, path, parse)                      \
-	{                                                 \
-		name, NULL, BASE(base), path, parse, NULL \
+#define ONE(n, b, p, fn)                                           \
+	{                                                          \
+		.name = n, .base = BASE(b), .path = p, .parse = fn \
 	}
-#define EOL(product)                                                                          \
-	{                                                                                     \
-		"endoflife-" product, product, BASE(endoflife), NULL, catalog_parse_eol, NULL \
+#define EOL(p)                                                                 \
+	{                                                                      \
+		.name = "endoflife-" p, .product = p, .base = BASE(endoflife), \
+		.parse = catalog_parse_eol                                     \
 	}
-#define ITEMS(name, base, parse, plan)                    \
-	{                                                 \
-		name, NULL, BASE(base), NULL, parse, plan \
+#define ITEMS(n, b, fn, pl)                                         \
+	{                                                           \
+		.name = n, .base = BASE(b), .parse = fn, .plan = pl \
 	}
+
+/* Wordfence's default limit: one request every 30 minutes (file 05). */
+#define WORDFENCE_INTERVAL_S (30 * 60)
 
 static const struct feed_def feeds[] = {
 	ONE("wordpress-core", wordpress_api, "/core/stable-check/1.0/", catalog_parse_wp_stable),
@@ -56,6 +67,13 @@ static const struct feed_def feeds[] = {
 	EOL("mariadb"),
 	EOL("drupal"),
 	EOL("joomla"),
+	{ .name = "wordfence",
+	  .base = BASE(wordfence_url),
+	  .whole_url = true,
+	  .parse_file = catalog_parse_wordfence_file,
+	  .token = true,
+	  .min_interval_s = WORDFENCE_INTERVAL_S,
+	  .big = true },
 };
 
 #define N_FEEDS (sizeof(feeds) / sizeof(*feeds))
@@ -94,20 +112,29 @@ void catalog_close(struct catalog *c)
 	free(c);
 }
 
+static const char *feed_base(const struct catalog_conf *conf, const struct feed_def *d)
+{
+	return *(char *const *)((const char *)conf + d->base);
+}
+
+/* Whether this configuration reads d (an optional source must be configured). */
+static bool feed_on(const struct catalog *c, const struct feed_def *d)
+{
+	return feed_base(c->conf, d) != NULL;
+}
+
 bool catalog_feed_known(const struct catalog *c, const char *name)
 {
-	(void)c;
 	for (size_t i = 0; i < N_FEEDS; i++)
-		if (strcmp(feeds[i].name, name) == 0)
+		if (strcmp(feeds[i].name, name) == 0 && feed_on(c, &feeds[i]))
 			return true;
 	return false;
 }
 
 int catalog_feed_names(const struct catalog *c, struct hu_strv *ret)
 {
-	(void)c;
 	for (size_t i = 0; i < N_FEEDS; i++) {
-		int r = hu_strv_push(ret, feeds[i].name);
+		int r = feed_on(c, &feeds[i]) ? hu_strv_push(ret, feeds[i].name) : 0;
 		if (r < 0)
 			return r;
 	}
@@ -119,11 +146,6 @@ bool catalog_stale(const struct catalog_conf *conf, const struct catalog_feed *f
 	return catalog_stale_at(f->ok_at, f->expires, conf->stale_after_ms / 1000, now);
 }
 
-static const char *feed_base(const struct catalog_conf *conf, const struct feed_def *d)
-{
-	return *(char *const *)((const char *)conf + d->base);
-}
-
 static char *feed_url(const struct catalog_conf *conf, const struct feed_def *d)
 {
 	const char *base = feed_base(conf, d);
@@ -131,7 +153,7 @@ static char *feed_url(const struct catalog_conf *conf, const struct feed_def *d)
 	char *url = NULL;
 	int r;
 
-	if (d->plan)
+	if (d->plan || d->whole_url)
 		r = asprintf(&url, "%s", base);
 	else if (d->path)
 		r = asprintf(&url, "%s%s", base, d->path);
@@ -158,6 +180,10 @@ static int take_bodies(struct catalog *c, const struct feed_def *d, char *const 
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		char *data = NULL;
 		size_t len = 0;
+		if (d->parse_file) {
+			r = d->parse_file(parts[i], d->product, c->db, err);
+			continue;
+		}
 		r = hu_read_local_file(parts[i], (size_t)c->conf->max_body, &data, &len, NULL, err);
 		if (r >= 0)
 			r = d->parse(data, len, plan ? plan->v[i].about : d->product, c->db, err);
@@ -169,13 +195,14 @@ static int take_bodies(struct catalog *c, const struct feed_def *d, char *const 
 	return r;
 }
 
-/* The request to url into out_path, with c's limits. */
-static struct catalog_request request(const struct catalog *c, const char *url,
-				      const char *out_path, const atomic_bool *stop)
+/* The request to url into out_path, with c's limits (d's own, when it has them). */
+static struct catalog_request request(const struct catalog *c, const struct feed_def *d,
+				      const char *url, const char *out_path,
+				      const atomic_bool *stop)
 {
 	return (struct catalog_request){
 		.url = url,
-		.max_body = c->conf->max_body,
+		.max_body = d->big ? c->conf->wordfence_max_body : c->conf->max_body,
 		.timeout_ms = c->conf->timeout_ms,
 		.ca_file = c->conf->ca_file,
 		.out_path = out_path,
@@ -220,7 +247,7 @@ static int refresh_calls(struct catalog *c, const struct feed_def *d, const char
 			break;
 		}
 		fetched = i + 1;
-		struct catalog_request q = request(c, call->url, parts[i], stop);
+		struct catalog_request q = request(c, d, call->url, parts[i], stop);
 		q.post = call->post;
 		q.post_len = call->post_len;
 		q.not_found_ok = call->not_found_ok;
@@ -240,13 +267,16 @@ static int refresh_calls(struct catalog *c, const struct feed_def *d, const char
 	return r;
 }
 
-/* Refresh one feed: 0 updated, 1 not modified, < 0 failed (err says why). */
+/*
+ * Refresh one feed: 0 updated, 1 not modified, 2 not asked (too soon for its
+ * rate limit), < 0 failed (err says why).
+ */
 static int refresh_one(struct catalog *c, const struct feed_def *d, const char *url, time_t now,
 		       const atomic_bool *stop, struct hu_err *err)
 {
 	struct catalog_feed old = { 0 };
 	struct catalog_answer a = { 0 };
-	char *part = NULL, *body = NULL;
+	char *part = NULL, *body = NULL, *token = NULL;
 	int r = 0;
 
 	if ((asprintf(&part, "%s/%s.part", c->conf->dir, d->name) < 0 ||
@@ -259,10 +289,19 @@ static int refresh_one(struct catalog *c, const struct feed_def *d, const char *
 	if (r < 0)
 		goto out;
 	/* Validators only for the same address, and only while its body is still here. */
+	/* A feed that allows one request per min_interval_s: not again before it is up. */
+	if (d->min_interval_s > 0 && old.checked_at > 0 &&
+	    (int64_t)now - old.checked_at < d->min_interval_s) {
+		r = 2;
+		goto out;
+	}
+	if (d->token && (r = hu_secret_read_file(c->conf->wordfence_token_file, &token, err)) < 0)
+		goto out;
 	bool validate = old.url && strcmp(old.url, url) == 0 && access(body, R_OK) == 0;
-	struct catalog_request q = request(c, url, part, stop);
+	struct catalog_request q = request(c, d, url, part, stop);
 	q.etag = validate ? old.etag : NULL;
 	q.last_modified = validate ? old.last_modified : NULL;
+	q.bearer = token;
 	r = say_retry(catalog_fetch(&q, &a, err), &a, err);
 	if (r >= 0 && a.status == 304) {
 		r = 1;
@@ -279,6 +318,7 @@ static int refresh_one(struct catalog *c, const struct feed_def *d, const char *
 out:
 	catalog_answer_clear(&a);
 	catalog_feed_clear(&old);
+	hu_secret_free(token);
 	free(part);
 	free(body);
 	return r;
@@ -298,7 +338,7 @@ int catalog_refresh(struct catalog *c, const struct hu_strv *only, const json_t 
 		bool wanted = !only || only->n == 0;
 		for (size_t k = 0; !wanted && k < only->n; k++)
 			wanted = strcmp(only->v[k], d->name) == 0;
-		if (!wanted)
+		if (!wanted || !feed_on(c, d))
 			continue;
 		if (stop && atomic_load(stop))
 			break;
@@ -314,15 +354,16 @@ int catalog_refresh(struct catalog *c, const struct hu_strv *only, const json_t 
 			return r;
 		}
 		struct catalog_outcome o = { .feed = d->name,
-					     .result = r < 0   ? CATALOG_FAILED
-						       : r > 0 ? CATALOG_NOT_MODIFIED
-							       : CATALOG_UPDATED };
+					     .result = r < 0    ? CATALOG_FAILED
+						       : r == 2 ? CATALOG_SKIPPED
+						       : r == 1 ? CATALOG_NOT_MODIFIED
+								: CATALOG_UPDATED };
 		char ebuf[128];
 		if (r < 0) {
 			o.error = hu_err_text(&ferr, r, ebuf, sizeof(ebuf));
 			failed++;
 		}
-		if (r != 0) {
+		if (r != 0 && r != 2) {
 			int w = catalog_db_feed_checked(c->db, d->name, url, now, o.error, err);
 			if (w < 0) {
 				free(url);

@@ -24,7 +24,8 @@ struct catalog {
 	struct catalog_db *db;
 };
 
-enum catalog_result { CATALOG_UPDATED, CATALOG_NOT_MODIFIED, CATALOG_FAILED };
+/* SKIPPED: not asked, the feed's rate limit (Wordfence: once in 30 minutes) not yet up. */
+enum catalog_result { CATALOG_UPDATED, CATALOG_NOT_MODIFIED, CATALOG_FAILED, CATALOG_SKIPPED };
 
 /* What became of one feed in a refresh. */
 struct catalog_outcome {

@@ -11,7 +11,8 @@
 
 static void print_outcome(void *ctx, const struct catalog_outcome *o)
 {
-	static const char *const words[] = { "updated", "not modified", "FAILED" };
+	static const char *const words[] = { "updated", "not modified", "FAILED",
+					     "skipped (rate limit)" };
 
 	(void)ctx;
 	printf("%-22s %-13s %7lld facts, read ", o->feed, words[o->result], (long long)o->items);

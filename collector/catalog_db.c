@@ -29,17 +29,22 @@ static const char *const migrations[] = {
 	"CREATE TABLE items ("
 	"  feed TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, slug TEXT, latest TEXT,"
 	"  status TEXT NOT NULL, facts TEXT, PRIMARY KEY (kind, key, feed));",
+	/* 4: known vulnerabilities (Wordfence), one row per affected software. */
+	"CREATE TABLE vulns ("
+	"  feed TEXT NOT NULL, type TEXT NOT NULL, slug TEXT NOT NULL, id TEXT NOT NULL,"
+	"  title TEXT, cve TEXT, cvss_score REAL, cvss_rating TEXT, ranges TEXT NOT NULL,"
+	"  patched TEXT NOT NULL, PRIMARY KEY (type, slug, id, feed));",
 };
 
 /* The tables whose rows belong to a feed (column feed). */
-static const char *const fact_tables[] = { "cycles", "wp_core", "joomla_core", "items" };
+static const char *const fact_tables[] = { "cycles", "wp_core", "joomla_core", "items", "vulns" };
 
 struct catalog_db {
 	sqlite3 *db;
 	char *feed;      /* the feed being replaced, between begin and commit */
 	int64_t items;   /* rows added since begin */
 	int64_t expires; /* the feed's own expiry, set by its parser */
-	sqlite3_stmt *cycle, *wp_core, *joomla_core, *item;
+	sqlite3_stmt *cycle, *wp_core, *joomla_core, *item, *vuln;
 };
 
 int catalog_db_open(const char *path, struct catalog_db **ret, struct hu_err *err)
@@ -68,6 +73,7 @@ void catalog_db_close(struct catalog_db *c)
 	sqlite3_finalize(c->wp_core);
 	sqlite3_finalize(c->joomla_core);
 	sqlite3_finalize(c->item);
+	sqlite3_finalize(c->vuln);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -307,6 +313,36 @@ int catalog_db_add_item(struct catalog_db *c, const struct catalog_item *it, str
 	return r;
 }
 
+int catalog_db_add_vuln(struct catalog_db *c, const struct catalog_vuln *v, struct hu_err *err)
+{
+	char *ranges = json_dumps(v->ranges, JSON_COMPACT),
+	     *patched = json_dumps(v->patched, JSON_COMPACT);
+	int r = ranges && patched
+		    ? row_stmt(c, &c->vuln,
+			       "INSERT OR REPLACE INTO vulns (feed, type, slug, id, title,"
+			       " cve, cvss_score, cvss_rating, ranges, patched)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       err)
+		    : -ENOMEM;
+
+	if (r >= 0) {
+		sq_bind_text(c->vuln, 2, v->type);
+		sq_bind_text(c->vuln, 3, v->slug);
+		sq_bind_text(c->vuln, 4, v->id);
+		sq_bind_text(c->vuln, 5, v->title);
+		sq_bind_text(c->vuln, 6, v->cve);
+		if (v->cvss_score >= 0)
+			sqlite3_bind_double(c->vuln, 7, v->cvss_score);
+		sq_bind_text(c->vuln, 8, v->cvss_rating);
+		sq_bind_text(c->vuln, 9, ranges);
+		sq_bind_text(c->vuln, 10, patched);
+		r = add_row(c, c->vuln, "adding a vulnerability", err);
+	}
+	free(ranges);
+	free(patched);
+	return r;
+}
+
 int catalog_db_commit(struct catalog_db *c, const struct catalog_source *f, time_t now,
 		      struct hu_err *err)
 {
@@ -402,8 +438,8 @@ int catalog_db_wp_core_latest(struct catalog_db *c, char **ret, struct hu_err *e
 
 int catalog_db_rows(struct catalog_db *c, const char *table, json_t **ret, struct hu_err *err)
 {
-	static const char *const tables[] = { "feeds", "cycles", "wp_core", "joomla_core",
-					      "items" };
+	static const char *const tables[] = { "feeds",       "cycles", "wp_core",
+					      "joomla_core", "items",  "vulns" };
 	char sql[64];
 	sqlite3_stmt *st = NULL;
 	size_t i;

@@ -95,6 +95,17 @@ struct catalog_item {
 	const json_t *facts; /* what else the judge needs (stored as JSON text), or NULL */
 };
 int catalog_db_add_item(struct catalog_db *db, const struct catalog_item *it, struct hu_err *err);
+/* A known vulnerability of one software (Wordfence Intelligence). */
+struct catalog_vuln {
+	const char *type;                      /* plugin, theme, core */
+	const char *slug;                      /* wordpress.org's slug; "wordpress" for core */
+	const char *id;                        /* the record's UUID */
+	const char *title, *cve, *cvss_rating; /* or NULL */
+	double cvss_score;                     /* < 0: none */
+	const json_t *ranges;  /* [[from, from_inclusive, to, to_inclusive], ...], "*": no bound */
+	const json_t *patched; /* [version, ...] */
+};
+int catalog_db_add_vuln(struct catalog_db *db, const struct catalog_vuln *v, struct hu_err *err);
 /* The feed's own expiry (TUF's signed.expires), for the facts being replaced. */
 void catalog_db_set_expires(struct catalog_db *db, int64_t expires);
 
@@ -117,7 +128,7 @@ int catalog_db_cycles(struct catalog_db *db, const char *product, json_t **ret, 
 /* stable-check's word for a WordPress version (latest, outdated, insecure); -ENOENT if unlisted. */
 int catalog_db_wp_core_status(struct catalog_db *db, const char *version, char **ret,
 			      struct hu_err *err);
-/* Every row of table (feeds, cycles, wp_core, joomla_core, items) as JSON objects. */
+/* Every row of table (feeds, cycles, wp_core, joomla_core, items, vulns) as JSON objects. */
 int catalog_db_rows(struct catalog_db *db, const char *table, json_t **ret, struct hu_err *err);
 /* The version stable-check calls latest; -ENOENT when it was never read. */
 int catalog_db_wp_core_latest(struct catalog_db *db, char **ret, struct hu_err *err);

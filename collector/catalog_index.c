@@ -136,9 +136,44 @@ static int load_items(struct catalog_index *idx, json_t *rows)
 	return 0;
 }
 
+/* Vulnerabilities by "type slug", their ranges and patched versions parsed. */
+static int load_vulns(struct catalog_index *idx, json_t *rows)
+{
+	json_t *row;
+	size_t i;
+	char k[320];
+
+	if (!(idx->vulns = json_object()))
+		return -ENOMEM;
+	json_array_foreach(rows, i, row)
+	{
+		const char *type = row_text(row, "type"), *slug = row_text(row, "slug");
+		json_t *ranges = json_loads(row_text(row, "ranges"), 0, NULL);
+		json_t *patched = json_loads(row_text(row, "patched"), 0, NULL);
+		if (!type || !slug || !json_is_array(ranges) || !json_is_array(patched) ||
+		    (size_t)snprintf(k, sizeof(k), "%s %s", type, slug) >= sizeof(k)) {
+			json_decref(ranges);
+			json_decref(patched);
+			continue;
+		}
+		json_object_del(row, "feed");
+		json_object_del(row, "type");
+		json_object_del(row, "slug");
+		json_object_set_new(row, "ranges", ranges);
+		json_object_set_new(row, "patched", patched);
+		json_t *a = json_object_get(idx->vulns, k);
+		if (!a && (json_object_set_new(idx->vulns, k, a = json_array()) < 0 || !a))
+			return -ENOMEM;
+		if (json_array_append(a, row) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int load_tables(struct catalog_index *idx, struct catalog_db *db, struct hu_err *err)
 {
 	json_t *feeds = NULL, *cycles = NULL, *wp = NULL, *joomla = NULL, *items = NULL;
+	json_t *vulns = NULL;
 	int r;
 
 	if ((r = catalog_db_rows(db, "feeds", &feeds, err)) >= 0 &&
@@ -147,6 +182,8 @@ static int load_tables(struct catalog_index *idx, struct catalog_db *db, struct 
 	    (r = catalog_db_rows(db, "joomla_core", &joomla, err)) >= 0 &&
 	    (r = catalog_db_rows(db, "items", &items, err)) >= 0 &&
 	    (r = load_items(idx, items)) >= 0 &&
+	    (r = catalog_db_rows(db, "vulns", &vulns, err)) >= 0 &&
+	    (r = load_vulns(idx, vulns)) >= 0 &&
 	    (r = index_by(feeds, "name", false, &idx->feeds)) >= 0 &&
 	    (r = index_by(cycles, "product", true, &idx->cycles)) >= 0 &&
 	    (r = load_wp_core(idx, wp)) >= 0)
@@ -156,6 +193,7 @@ static int load_tables(struct catalog_index *idx, struct catalog_db *db, struct 
 	json_decref(wp);
 	json_decref(joomla);
 	json_decref(items);
+	json_decref(vulns);
 	return r;
 }
 
@@ -173,6 +211,7 @@ int catalog_index_load(const struct catalog_conf *conf, time_t now, struct catal
 	}
 	idx->refs = 1;
 	idx->stale_after_s = conf->stale_after_ms / 1000;
+	idx->wordfence = conf->wordfence_url != NULL;
 	idx->loaded_at = (int64_t)now;
 	/* Never refreshed: an empty index, and nothing created on disk for it. */
 	if (access(path, F_OK) == 0)
@@ -181,7 +220,8 @@ int catalog_index_load(const struct catalog_conf *conf, time_t now, struct catal
 		r = load_tables(idx, db, err);
 	else if (r >= 0)
 		r = (idx->feeds = json_object()) && (idx->cycles = json_object()) &&
-			    (idx->wp_core = json_object()) && (idx->items = json_object())
+			    (idx->wp_core = json_object()) && (idx->items = json_object()) &&
+			    (idx->vulns = json_object())
 			? 0
 			: -ENOMEM;
 	catalog_db_close(db);
@@ -202,6 +242,7 @@ void catalog_index_free(struct catalog_index *idx)
 	json_decref(idx->cycles);
 	json_decref(idx->wp_core);
 	json_decref(idx->items);
+	json_decref(idx->vulns);
 	free(idx->wp_latest);
 	for (size_t i = 0; i < idx->n_joomla; i++) {
 		struct catalog_joomla_release *j = &idx->joomla[i];
@@ -213,6 +254,16 @@ void catalog_index_free(struct catalog_index *idx)
 	}
 	free(idx->joomla);
 	free(idx);
+}
+
+const json_t *catalog_index_vulns(const struct catalog_index *idx, const char *type,
+				  const char *slug)
+{
+	char k[320];
+
+	if (!slug || (size_t)snprintf(k, sizeof(k), "%s %s", type, slug) >= sizeof(k))
+		return NULL;
+	return json_object_get(idx->vulns, k);
 }
 
 const json_t *catalog_index_item(const struct catalog_index *idx, const char *kind, const char *key)

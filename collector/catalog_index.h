@@ -36,6 +36,9 @@ struct catalog_index {
 	json_t *wp_core; /* WordPress version → latest / outdated / insecure */
 	char *wp_latest; /* the version stable-check calls latest, or NULL */
 	json_t *items;   /* "kind key" → the per-item feeds' row (catalog_db's items) */
+	json_t *vulns;   /* "type slug" → [{id, title, cve, cvss_score, cvss_rating, ranges,
+			    patched}] */
+	bool wordfence;  /* a vulnerability feed is configured */
 	struct catalog_joomla_release *joomla;
 	size_t n_joomla;
 	unsigned refs; /* guarded by the catalog_live's lock; 1 for a private index */
@@ -63,6 +66,10 @@ enum catalog_freshness catalog_index_feed(const struct catalog_index *idx, const
  */
 const json_t *catalog_index_item(const struct catalog_index *idx, const char *kind,
 				 const char *key);
+
+/* The known vulnerabilities of a plugin, theme or core ("wordpress"), or NULL for none. */
+const json_t *catalog_index_vulns(const struct catalog_index *idx, const char *type,
+				  const char *slug);
 
 /* One Joomla core release: version, channel, stability ("Stable"), php_minimum or NULL. */
 struct catalog_joomla_view {

@@ -47,6 +47,15 @@ int judge_life(const struct catalog_index *idx, const struct life_rule *rule, co
 int catalog_judge_wp_item(const struct catalog_index *idx, const json_t *item, time_t now,
 			  struct catalog_judgement *j);
 
+/*
+ * Known vulnerabilities of type ("plugin", "theme") slug at version: j
+ * becomes code (critical) when any is known; without current data, an "ok"
+ * j becomes catalog.unknown or catalog.stale. 0 or -ENOMEM.
+ */
+int judge_vulns(const struct catalog_index *idx, const char *type, const char *slug,
+		const char *version, const char *what, const char *code, time_t now,
+		struct catalog_judgement *j);
+
 /* Drupal core; a Drupal module or theme with a project (catalog_judge_drupal.c). */
 int catalog_judge_drupal_core(const struct catalog_index *idx, const json_t *item, time_t now,
 			      struct catalog_judgement *j);

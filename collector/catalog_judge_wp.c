@@ -68,21 +68,16 @@ static int judge_absent(const struct catalog_index *idx, const char *what, const
 			 what);
 }
 
-int catalog_judge_wp_item(const struct catalog_index *idx, const json_t *item, time_t now,
-			  struct catalog_judgement *j)
+/* The update checks' verdict on a plugin or theme (what: how messages name it). */
+static int judge_updates(const struct catalog_index *idx, const json_t *item, const char *what,
+			 time_t now, struct catalog_judgement *j)
 {
 	const char *kind = text(item, "kind"), *key = text(item, "key");
-	const char *version = text(item, "version"), *slug = text(item, "slug");
+	const char *version = text(item, "version");
 	bool theme = strcmp(kind, "wordpress-theme") == 0;
 	const char *feed = theme ? "wordpress-themes" : "wordpress-plugins";
-	char what[160];
 	int r;
 
-	snprintf(what, sizeof(what), "the WordPress %s %.60s %.40s", theme ? "theme" : "plugin",
-		 slug  ? slug
-		 : key ? key
-		       : "?",
-		 version);
 	if ((r = judge_gate(idx, feed, now, what, j)) != 0)
 		return r < 0 ? r : 0;
 	const json_t *row = catalog_index_item(idx, kind, key);
@@ -100,4 +95,24 @@ int catalog_judge_wp_item(const struct catalog_index *idx, const json_t *item, t
 			     : judge_absent(idx, what, text(row, "slug"), version, now, j);
 	return judge_latest(what, version, text(row, "latest"),
 			    theme ? "wp.theme_outdated" : "wp.plugin_outdated", j);
+}
+
+int catalog_judge_wp_item(const struct catalog_index *idx, const json_t *item, time_t now,
+			  struct catalog_judgement *j)
+{
+	bool theme = strcmp(text(item, "kind"), "wordpress-theme") == 0;
+	const char *slug = text(item, "slug"), *version = text(item, "version");
+	const char *key = text(item, "key");
+	char what[160];
+
+	snprintf(what, sizeof(what), "the WordPress %s %.60s %.40s", theme ? "theme" : "plugin",
+		 slug  ? slug
+		 : key ? key
+		       : "?",
+		 version);
+	int r = judge_updates(idx, item, what, now, j);
+	if (r < 0)
+		return r;
+	return judge_vulns(idx, theme ? "theme" : "plugin", slug, version, what,
+			   theme ? "wp.theme_vulnerable" : "wp.plugin_vulnerable", now, j);
 }

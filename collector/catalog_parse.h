@@ -13,6 +13,10 @@
 #include "catalog_db.h"
 #include "huolto/err.h"
 
+/* A parser that streams the body from its file (a feed too large to read whole). */
+typedef int (*catalog_parse_file_fn)(const char *path, const char *product, struct catalog_db *db,
+				     struct hu_err *err);
+
 /* product: the product a per-product feed is about (endoflife.date), else NULL. */
 typedef int (*catalog_parse_fn)(const char *data, size_t len, const char *product,
 				struct catalog_db *db, struct hu_err *err);
@@ -48,6 +52,13 @@ int catalog_parse_drupal(const char *data, size_t len, const char *key, struct c
 			 struct hu_err *err);
 /* An inventory item's key among the release histories ("token|current"); -EINVAL: none. */
 int catalog_drupal_key(const json_t *item, char *buf, size_t len);
+
+/*
+ * Wordfence Intelligence v3, streamed from the body at path (it is too large
+ * to read whole): each non-informational record's software (catalog_wordfence.c).
+ */
+int catalog_parse_wordfence_file(const char *path, const char *product, struct catalog_db *db,
+				 struct hu_err *err);
 
 /* Shared by the parsers. */
 /* Parse data as JSON; an error names what, the line and the column. */

@@ -28,6 +28,8 @@ static void log_outcome(void *ctx, const struct catalog_outcome *o)
 	if (o->result == CATALOG_FAILED)
 		hu_log_warning("catalog: %s failed: %s%s", o->feed, o->error,
 			       o->changed_at > 0 ? " (the facts read before are kept)" : "");
+	else if (o->result == CATALOG_SKIPPED)
+		hu_log_debug("catalog: %s not asked: its rate limit is not up yet", o->feed);
 	else
 		hu_log_info("catalog: %s %s, %lld facts", o->feed,
 			    o->result == CATALOG_UPDATED ? "updated" : "not modified",

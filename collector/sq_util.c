@@ -34,12 +34,14 @@ int sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
 }
 
-/* A column as JSON: integer, text or null. */
+/* A column as JSON: integer, real, text or null. */
 static json_t *column(sqlite3_stmt *st, int i)
 {
 	switch (sqlite3_column_type(st, i)) {
 	case SQLITE_INTEGER:
 		return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(st, i));
 	case SQLITE_NULL:
 		return json_null();
 	default:

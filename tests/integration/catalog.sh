@@ -124,6 +124,21 @@ assert_eq 0 "$STATUS" "refresh after repair: $OUT $ERR"
 assert_eq "current" "$(feed_state php)" "php after a good refresh"
 assert_eq "current" "$(feed_state wordpress-core)" "wordpress-core after a good refresh"
 
+note "Wordfence: a wrong token is refused (and never printed), and the feed is read at most once in 30 minutes"
+coll catalog refresh wordfence
+assert_eq 2 "$STATUS" "wordfence without a wordfence source"
+printf 'wrong-token-9c1\n' >"$TMP/wf.token"
+chmod 600 "$TMP/wf.token"
+conf
+printf '    wordfence: {url: %s, token_file: %s}\n' "$B/wf/production" "$TMP/wf.token" >>"$COLL_CONF"
+coll catalog refresh wordfence
+assert_eq 1 "$STATUS" "wrong token: $OUT"
+assert_contains "$OUT" "HTTP 401" "wrong token"
+case "$OUT$ERR" in *wrong-token-9c1*) fail "the token was printed" ;; esac
+coll catalog refresh wordfence
+assert_contains "$OUT" "skipped (rate limit)" "asked again within 30 minutes"
+assert_eq 1 "$(grep -c 'GET /wf/production 401' "$TMP/access.log")" "one request"
+
 note "an unknown feed name is a usage error"
 coll catalog refresh nosuchfeed
 assert_eq 2 "$STATUS" "unknown feed"

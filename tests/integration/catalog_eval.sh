@@ -31,15 +31,24 @@ catalog:
     endoflife: ${2:-$B/eol}
     drupal_updates: $B/drupal
     joomla_updates: ${3:-$B/joomla}
+    wordfence: {url: $B/wf/production, token_file: $TMP/wf.token}
 YAML
 }
+printf '%s\n' "$WF_TOKEN" >"$TMP/wf.token"
+chmod 600 "$TMP/wf.token"
 
 # The agent's document for the fixture trees, with a PHP and a database server
 # the way the php and db checks report them (they need a live PHP and server).
-# A second site: a plugin wordpress.org closed, a theme with an update.
+# A second site: a plugin wordpress.org closed, a theme with an update, a
+# plugin and a theme Wordfence knows vulnerabilities of.
 SHOP=$TMP/shop
 mkdir -p "$SHOP/wp-includes" "$SHOP/wp-content/plugins/contact-form-7-datepicker" \
-	"$SHOP/wp-content/themes/hello-elementor"
+	"$SHOP/wp-content/themes/hello-elementor" "$SHOP/wp-content/plugins/backwpup" \
+	"$SHOP/wp-content/themes/example-theme"
+printf '<?php\n/*\nPlugin Name: BackWPup\nVersion: 4.0.2\n*/\n' \
+	>"$SHOP/wp-content/plugins/backwpup/backwpup.php"
+printf '/*\nTheme Name: Example Theme\nVersion: 3.1\n*/\n' \
+	>"$SHOP/wp-content/themes/example-theme/style.css"
 printf "<?php\n\$wp_version = '7.1';\n\$wp_db_version = 60421;\n" >"$SHOP/wp-includes/version.php"
 printf '<?php\n/*\nPlugin Name: Contact Form 7 Datepicker\nVersion: 2.6.0\n*/\n' \
 	>"$SHOP/wp-content/plugins/contact-form-7-datepicker/contact-form-7-datepicker.php"
@@ -81,8 +90,10 @@ note "ingest with current feeds: the catalog's findings join the agent's"
 conf 1h
 coll catalog refresh
 assert_eq 0 "$STATUS" "refresh: $OUT $ERR"
-assert_eq 12 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
+assert_eq 13 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
 assert_contains "$OUT" "evaluated 0 documents again" "nothing stored yet"
+case "$OUT$ERR" in *"$WF_TOKEN"*) fail "the Wordfence token was printed" ;; esac
+grep -q "GET /wf/production 200" "$TMP/access.log" || fail "wordfence: $(cat "$TMP/access.log")"
 coll ingest "$TMP/doc.json"
 assert_eq 0 "$STATUS" "ingest: $ERR"
 show
@@ -140,8 +151,13 @@ assert_eq "wp.plugin_closed" "$(code_of contact-form-7-datepicker.php)" "a close
 assert_eq "critical|security-issue" "$(printf '%s' "$SITE" | jq -r '.findings[] |
 	select(.code == "wp.plugin_closed") | "\(.status)|\(.facts.reason)"')" "closed for security"
 assert_eq "wp.theme_outdated" "$(code_of /hello-elementor)" "Hello Elementor 3.2.0"
+assert_eq "wp.plugin_vulnerable" "$(code_of backwpup/backwpup.php)" "BackWPup 4.0.2"
+assert_eq "critical|CVE-2023-5775|4.0.3" "$(printf '%s' "$SITE" | jq -r '.findings[] |
+	select(.code == "wp.plugin_vulnerable") | "\(.status)|\(.facts.cve)|\(.facts.fixed_in)"')" \
+	"BackWPup: CVE and fix"
+assert_eq "wp.theme_vulnerable" "$(code_of /example-theme)" "Example Theme 3.1, no fix released"
 assert_eq "3.2.1" "$(printf '%s' "$SITE" | jq -r '.inventory[] |
-	select(.kind == "wordpress-theme") | .catalog.latest')" "site show: the theme's latest"
+	select(.slug == "hello-elementor") | .catalog.latest')" "site show: the theme's latest"
 coll site show nosuch.test
 assert_eq 1 "$STATUS" "an unknown site"
 assert_contains "$ERR" "no site named \"nosuch.test\"" "an unknown site"
@@ -161,6 +177,8 @@ conf 1s "$B/s500"
 sleep 2
 coll catalog refresh
 assert_eq 1 "$STATUS" "refresh with broken feeds: $OUT"
+assert_contains "$OUT" "skipped (rate limit)" "Wordfence is asked once in 30 minutes"
+assert_eq 1 "$(grep -c "GET /wf/production" "$TMP/access.log")" "one Wordfence request"
 assert_contains "$OUT" "evaluated 1 document again" "evaluated with stale facts"
 show
 assert_eq "catalog.stale" "$(code_of /ondisk/wordpress)" "WordPress on stale facts"
@@ -198,7 +216,7 @@ start_collector "$PORT"
 wait_until 30 sh -c "! '$COLLECTOR' --config '$COLL_CONF' catalog status | grep -q 'never read'" ||
 	fail "serve did not refresh the catalog: $(cat "$TMP/serve.log")"
 coll catalog status
-assert_eq 12 "$(echo "$OUT" | grep -c ' current ')" "every feed read by serve: $OUT"
+assert_eq 13 "$(echo "$OUT" | grep -c ' current ')" "every feed read by serve: $OUT"
 req /api/v1/reports -H "Content-Type: application/json" -H "Authorization: Bearer $TOKEN" \
 	--data-binary "@$TMP/doc.json"
 assert_eq 201 "$CODE" "posted: $BODY"

@@ -1,6 +1,7 @@
 # The catalog tests' feed server: Debian's nginx over HTTPS (a test CA made
 # here) serving the real-format bodies of ../shared/catalog/fixtures and
-# broken variants. start_feeds sets FIX, PKI, WWW, FEED_PORT and B (the base URL).
+# broken variants. start_feeds sets FIX, PKI, WWW, FEED_PORT, B (the base URL)
+# and WF_TOKEN (the token the Wordfence route wants).
 
 start_feeds() {
 	FIX=$SHARED/catalog/fixtures
@@ -33,6 +34,9 @@ start_feeds() {
 	cp "$FIX/drupal/release-history-drupal-current.COMPOSED.xml" "$WWW/dr-drupal.xml"
 	cp "$FIX/drupal/release-history-token-current.COMPOSED.xml" "$WWW/dr-token.xml"
 	cp "$FIX/drupal/release-history-unknown-project.xml" "$WWW/dr-unknown.xml"
+	# Wordfence Intelligence v3: only with the token (WF_TOKEN), as there.
+	WF_TOKEN=wf-test-token-5f1d9c
+	cp "$FIX/wordfence/production.sample.json" "$WWW/wf-production.json"
 	echo '<html><body>Service temporarily unavailable</body></html>' >"$WWW/page.html"
 	# 200 KiB of valid JSON: over a 64 KiB max_body.
 	{
@@ -81,6 +85,10 @@ start_feeds() {
 			location /drupal/ {
 				rewrite ^/drupal/(drupal|token)/current\$ /dr-\$1.xml break;
 				rewrite ^ /dr-unknown.xml break;
+			}
+			location = /wf/production {
+				if (\$http_authorization != "Bearer $WF_TOKEN") { return 401; }
+				rewrite ^ /wf-production.json break;
 			}
 			location = /php/branches.php { rewrite ^ /branches.json break; }
 			location = /joomla/cms/targets.json { rewrite ^ /tuf-targets.json break; }

@@ -2,7 +2,8 @@
 /*
  * The catalog's per-item feeds: what a refresh asks WordPress.org (the
  * update checks' form bodies, plugin information for the plugins they do
- * not know) and drupal.org (a release history per project), the
+ * not know) and drupal.org (a release history per project), Wordfence's
+ * vulnerability records (streamed), the
  * real-format answers read into catalog.db, and plugins, themes, Drupal
  * core and modules judged with them at fixed moments.
  */
@@ -365,6 +366,143 @@ static void test_drupal_broken(void **state)
 	}
 }
 
+/* Read the Wordfence body at path into the feed, as a refresh does; the parse's result. */
+static int wordfence_file(struct fixture *f, const char *path, struct hu_err *err)
+{
+	struct catalog_source src = { .url = "https://test/" };
+	int r;
+
+	assert_int_equal(catalog_db_begin(f->db, "wordfence", err), 0);
+	r = catalog_parse_wordfence_file(path, NULL, f->db, err);
+	if (r < 0) {
+		catalog_db_rollback(f->db);
+		return r;
+	}
+	assert_int_equal(catalog_db_commit(f->db, &src, READ_AT, err), 0);
+	return 0;
+}
+
+/* Judge a wordfence-known item: its code, and a fact's text (or number as text). */
+static void expect_vuln(struct fixture *f, const char *kind, const char *slug, const char *version,
+			const char *code, const char *fact, const char *value)
+{
+	json_t *it = json_pack("{s:s,s:s,s:s,s:s,s:b}", "kind", kind, "slug", slug, "key", slug,
+			       "version", version, "wordpress_org", 1);
+	struct catalog_judgement j;
+	char got[64] = "-";
+
+	assert_int_equal(catalog_judge_item(f->idx, it, SOON, &j), 0);
+	const json_t *v = json_object_get(j.facts, fact);
+	if (json_is_string(v))
+		snprintf(got, sizeof(got), "%s", json_string_value(v));
+	else if (json_is_number(v))
+		snprintf(got, sizeof(got), "%g", json_number_value(v));
+	if ((j.code ? strcmp(j.code, code) : *code) != 0 || strcmp(got, value) != 0)
+		fail_msg("%s %s: %s, %s %s (%s); expected %s, %s", slug, version,
+			 j.code ? j.code : "-", fact, got, j.message, code, value);
+	catalog_judgement_clear(&j);
+	json_decref(it);
+}
+
+static void test_wordfence(void **state)
+{
+	struct fixture *f = *state;
+	struct hu_err err = HU_ERR_INIT;
+	const char *shared = getenv("HUOLTO_SHARED");
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/catalog/fixtures/wordfence/production.sample.json",
+		 shared ? shared : "../shared");
+	if (wordfence_file(f, path, &err) < 0)
+		fail_msg("%s", hu_err_msg(&err));
+	/* the informational core record is not kept: 3 records, one software each */
+	json_t *rows = NULL;
+	assert_int_equal(catalog_db_rows(f->db, "vulns", &rows, &err), 0);
+	assert_int_equal(json_array_size(rows), 3);
+	json_decref(rows);
+	free(f->conf.wordfence_url);
+	f->conf.wordfence_url = strdup("https://wf.test/production");
+	assert_int_equal(catalog_index_load(&f->conf, READ_AT, &f->idx, &err), 0);
+
+	/* "* - 4.0.2", both bounds inclusive */
+	expect_vuln(f, "wordpress-plugin", "backwpup", "4.0.2", "wp.plugin_vulnerable", "cve",
+		    "CVE-2023-5775");
+	expect_vuln(f, "wordpress-plugin", "backwpup", "1.0", "wp.plugin_vulnerable", "fixed_in",
+		    "4.0.3");
+	expect_vuln(f, "wordpress-plugin", "backwpup", "4.0.2", "wp.plugin_vulnerable", "cvss",
+		    "2.2");
+	/* not vulnerable: the update checks (never read here) decide, and say unknown */
+	expect_vuln(f, "wordpress-plugin", "backwpup", "4.0.3", "catalog.unknown",
+		    "vulnerabilities", "none known");
+	/* two ranges: 1.0.0 - 1.2.3 inclusive, 2.0.0 - 2.0.5 with 2.0.5 excluded */
+	expect_vuln(f, "wordpress-plugin", "example-plugin", "1.2.3", "wp.plugin_vulnerable",
+		    "fixed_in", "1.2.4");
+	expect_vuln(f, "wordpress-plugin", "example-plugin", "1.2.4", "catalog.unknown",
+		    "vulnerabilities", "none known");
+	expect_vuln(f, "wordpress-plugin", "example-plugin", "2.0.4", "wp.plugin_vulnerable",
+		    "fixed_in", "2.0.5");
+	expect_vuln(f, "wordpress-plugin", "example-plugin", "2.0.5", "catalog.unknown",
+		    "vulnerabilities", "none known");
+	expect_vuln(f, "wordpress-plugin", "example-plugin", "0.9", "catalog.unknown",
+		    "vulnerabilities", "none known");
+	/* a theme with no fix and no CVSS */
+	expect_vuln(f, "wordpress-theme", "example-theme", "3.1", "wp.theme_vulnerable", "fixed_in",
+		    "-");
+	/* the same slug as a plugin is another software */
+	expect_vuln(f, "wordpress-plugin", "example-theme", "3.1", "catalog.unknown",
+		    "vulnerabilities", "none known");
+	/* 91 days later the feed is stale: the verdict says so (the update checks, never read
+	 * here, give the unknown) */
+	json_t *it = json_pack("{s:s,s:s,s:s,s:s}", "kind", "wordpress-plugin", "slug", "backwpup",
+			       "key", "backwpup/backwpup.php", "version", "4.0.3");
+	struct catalog_judgement j;
+	assert_int_equal(catalog_judge_item(f->idx, it, READ_AT + 91 * 86400, &j), 0);
+	assert_string_equal(j.code, "catalog.unknown");
+	assert_string_equal(json_string_value(json_object_get(j.facts, "vulnerabilities")),
+			    "catalog.stale");
+	catalog_judgement_clear(&j);
+	json_decref(it);
+}
+
+static void test_wordfence_broken(void **state)
+{
+	struct fixture *f = *state;
+	struct hu_err err = HU_ERR_INIT;
+	static const char *const bad[] = {
+		"[]",
+		"{\"a\": 1}",
+		"{\"a\": {\"software\": []}}",
+		"{\"a\": {\"software\": [{\"type\": \"plugin\", \"slug\": \"x\",",
+		"{\"a\": {\"software\": [{\"type\": \"plugin\", \"slug\": \"x\","
+		" \"affected_versions\": {\"1 - 2\": {\"from_version\": \"1\"}}}]}}",
+		"{\"a\": {\"software\": [{\"type\": \"module\", \"slug\": \"x\","
+		" \"affected_versions\": {}}]}}",
+		"{\"a\": {\"informational\": true, \"software\": []}}",
+	};
+	static const char *const says[] = {
+		"the feed is not an object of records",
+		"record a: not an object",
+		"record a: no software",
+		"not JSON",
+		"record a: malformed range \"1 - 2\"",
+		"record a: software type \"module\"",
+		"no records",
+	};
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/wf.json", f->dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		FILE *out = fopen(path, "w");
+		assert_non_null(out);
+		fputs(bad[i], out);
+		fclose(out);
+		assert_int_equal(wordfence_file(f, path, &err), -EBADMSG);
+		if (!strstr(hu_err_msg(&err), says[i]))
+			fail_msg("case %zu: %s", i, hu_err_msg(&err));
+		hu_err_clear(&err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +512,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drupal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drupal_insecure_project, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drupal_broken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wordfence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wordfence_broken, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
