@@ -38,8 +38,17 @@ struct catalog_outcome {
 
 typedef void (*catalog_report_fn)(void *ctx, const struct catalog_outcome *o);
 
-/* Create catalog.dir when needed and open its database. */
+/*
+ * Create catalog.dir when needed and open its database; every feed never
+ * read is seeded from the compiled-in snapshot (catalog_seed).
+ */
 int catalog_open(const struct catalog_conf *conf, struct catalog **ret, struct hu_err *err);
+/*
+ * The offline snapshot (data/catalog-snapshot.json): the facts of every
+ * feed it holds that was never read, dated the snapshot's day (so they turn
+ * stale like any feed's), from "snapshot:DATE".
+ */
+int catalog_seed(struct catalog *c, struct hu_err *err);
 void catalog_close(struct catalog *c);
 
 /* Whether name is a feed this collector knows (catalog_feed_names lists them). */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "catalog_db.h"
 #include "catalog_index.h"
 #include "huolto/version.h"
@@ -213,7 +214,18 @@ int catalog_index_load(const struct catalog_conf *conf, time_t now, struct catal
 	idx->stale_after_s = conf->stale_after_ms / 1000;
 	idx->wordfence = conf->wordfence_url != NULL;
 	idx->loaded_at = (int64_t)now;
-	/* Never refreshed: an empty index, and nothing created on disk for it. */
+	/*
+	 * Never refreshed: seed the catalog from the compiled-in snapshot. When
+	 * catalog.dir cannot be made (catalog refresh and status say why), the
+	 * index is empty and every judgement says unknown.
+	 */
+	if (access(path, F_OK) != 0) {
+		struct catalog *c = NULL;
+		struct hu_err ignored = HU_ERR_INIT;
+		if (catalog_open(conf, &c, &ignored) >= 0)
+			catalog_close(c);
+		hu_err_clear(&ignored);
+	}
 	if (access(path, F_OK) == 0)
 		r = catalog_db_open(path, &db, err);
 	if (r >= 0 && db)

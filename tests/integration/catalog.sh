@@ -39,11 +39,13 @@ feed_state() { # FEED: its state in `catalog status`
 	echo "$OUT" | jq -r --arg f "$1" '.[] | select(.feed == $f) | .state'
 }
 
-note "a fresh catalog: every feed never read"
+note "a fresh catalog: seeded from the shipped snapshot (dated, so stale after stale_after), the rest never read"
 conf
 coll catalog status
 assert_eq 0 "$STATUS" "catalog status on a fresh catalog: $ERR"
-assert_eq "never read" "$(feed_state php)" "php before any refresh"
+assert_eq "stale" "$(feed_state php)" "php from the 2026-08-20 snapshot, stale_after 3s"
+assert_eq "snapshot:2026-08-20" "$(q "SELECT url FROM feeds WHERE name = 'php'")" "php's source"
+assert_eq "never read" "$(feed_state joomla-core)" "joomla-core: not in the snapshot"
 
 note "the first refresh reads every feed"
 coll catalog refresh

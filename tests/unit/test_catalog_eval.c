@@ -228,6 +228,40 @@ static void test_never_read(void **state)
 	(void)f;
 }
 
+/* A fresh catalog evaluates offline from the compiled-in snapshot, and it turns stale. */
+static void test_snapshot(void **state)
+{
+	struct fixture *f = *state;
+	struct catalog_conf conf;
+	struct catalog_index *idx = NULL;
+	struct hu_err err = HU_ERR_INIT;
+	struct catalog_judgement j;
+	char dir[128];
+
+	catalog_conf_init(&conf);
+	free(conf.dir);
+	snprintf(dir, sizeof(dir), "%s/fresh", f->dir);
+	conf.dir = strdup(dir);
+	conf.stale_after_ms = 90LL * 86400 * 1000;
+	assert_int_equal(catalog_index_load(&conf, SOON, &idx, &err), 0);
+	const json_t *row = NULL;
+	/* dated the snapshot's day, 2026-08-20 */
+	assert_int_equal(catalog_index_feed(idx, "wordpress-core", SOON, &row), CATALOG_CURRENT);
+	assert_int_equal(json_integer_value(json_object_get(row, "ok_at")), day(2026, 8, 20));
+	assert_string_equal(json_string_value(json_object_get(row, "url")), "snapshot:2026-08-20");
+	assert_int_equal(catalog_judge_php(idx, "7.4.33", SOON, &j), 0);
+	assert_string_equal(j.code, "php.eol");
+	catalog_judgement_clear(&j);
+	/* no snapshot for the per-item feeds or Joomla's TUF */
+	assert_int_equal(catalog_index_feed(idx, "joomla-core", SOON, NULL), CATALOG_NEVER);
+	/* 91 days after the snapshot: stale like any feed */
+	assert_int_equal(catalog_judge_php(idx, "7.4.33", day(2026, 11, 19), &j), 0);
+	assert_string_equal(j.code, "catalog.stale");
+	catalog_judgement_clear(&j);
+	catalog_index_free(idx);
+	catalog_conf_clear(&conf);
+}
+
 /* The finding with code in findings, or NULL. */
 static json_t *finding(json_t *findings, const char *code)
 {
@@ -329,6 +363,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_judged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_php_and_db, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_never_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eval_doc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_joomla_tuf_broken, setup, teardown),
 	};
