@@ -134,7 +134,9 @@ static int on_number(void *ctx, const char *n, size_t len)
 	memcpy(buf, n, len);
 	buf[len] = 0;
 	double d = strtod(buf, &end);
-	return scalar(ctx, strpbrk(buf, ".eE") ? json_real(d) : json_integer((json_int_t)d));
+	/* An integer only when it is one that fits (a cast out of range is undefined). */
+	bool integer = !strpbrk(buf, ".eE") && d > -9e15 && d < 9e15;
+	return scalar(ctx, integer ? json_integer((json_int_t)d) : json_real(d));
 }
 
 static int on_string(void *ctx, const unsigned char *str, size_t len)
