@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,8 @@ static int on_number(void *ctx, const char *n, size_t len)
 	double d = strtod(buf, &end);
 	/* An integer only when it is one that fits (a cast out of range is undefined). */
 	bool integer = !strpbrk(buf, ".eE") && d > -9e15 && d < 9e15;
+	if (!isfinite(d)) /* jansson holds no infinity: "1e999" is no score */
+		return scalar(ctx, json_null());
 	return scalar(ctx, integer ? json_integer((json_int_t)d) : json_real(d));
 }
 
