@@ -436,6 +436,24 @@ int catalog_db_wp_core_latest(struct catalog_db *c, char **ret, struct hu_err *e
 	return one_text(c, "SELECT version FROM wp_core WHERE status = 'latest'", NULL, ret, err);
 }
 
+int catalog_db_items(struct catalog_db *c, const char *feed, const char *status, json_t **ret,
+		     struct hu_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = sq_prepare(c->db,
+			   "SELECT kind, key, slug, latest FROM items WHERE feed = ? AND status = ?"
+			   " ORDER BY kind, key",
+			   &st, err);
+
+	if (r < 0)
+		return r;
+	sq_bind_text(st, 1, feed);
+	sq_bind_text(st, 2, status);
+	r = sq_rows(c->db, st, ret, err);
+	sqlite3_finalize(st);
+	return r;
+}
+
 int catalog_db_rows(struct catalog_db *c, const char *table, json_t **ret, struct hu_err *err)
 {
 	static const char *const tables[] = { "feeds",       "cycles", "wp_core",

@@ -128,6 +128,9 @@ int catalog_db_cycles(struct catalog_db *db, const char *product, json_t **ret, 
 /* stable-check's word for a WordPress version (latest, outdated, insecure); -ENOENT if unlisted. */
 int catalog_db_wp_core_status(struct catalog_db *db, const char *version, char **ret,
 			      struct hu_err *err);
+/* The items feed said status of: [{kind, key, slug, latest}]. */
+int catalog_db_items(struct catalog_db *db, const char *feed, const char *status, json_t **ret,
+		     struct hu_err *err);
 /* Every row of table (feeds, cycles, wp_core, joomla_core, items, vulns) as JSON objects. */
 int catalog_db_rows(struct catalog_db *db, const char *table, json_t **ret, struct hu_err *err);
 /* The version stable-check calls latest; -ENOENT when it was never read. */

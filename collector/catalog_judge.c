@@ -48,8 +48,12 @@ int judge_say(struct catalog_judgement *j, enum hu_status status, const char *co
 	return r;
 }
 
-/* j's facts, created empty when there are none yet. */
-static json_t *facts_of(struct catalog_judgement *j)
+const char *judge_text(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+json_t *judge_facts(struct catalog_judgement *j)
 {
 	if (!j->facts)
 		j->facts = json_object();
@@ -58,7 +62,7 @@ static json_t *facts_of(struct catalog_judgement *j)
 
 void judge_fact(struct catalog_judgement *j, const char *key, const char *value)
 {
-	json_t *f = facts_of(j);
+	json_t *f = judge_facts(j);
 
 	if (f && value)
 		json_object_set_new(f, key, json_string(value));
@@ -86,9 +90,9 @@ int judge_gate(const struct catalog_index *idx, const char *feed, time_t now, co
 	}
 	json_int_t ok_at = json_integer_value(json_object_get(row, "ok_at"));
 	json_int_t expires = json_integer_value(json_object_get(row, "expires"));
-	json_object_set_new(facts_of(j), "feed_ok_at", json_integer(ok_at));
+	json_object_set_new(judge_facts(j), "feed_ok_at", json_integer(ok_at));
 	if (expires > 0 && (int64_t)now >= expires) {
-		json_object_set_new(facts_of(j), "feed_expires", json_integer(expires));
+		json_object_set_new(judge_facts(j), "feed_expires", json_integer(expires));
 		r = judge_say(j, HU_UNKNOWN, "catalog.stale",
 			      "cannot judge %s: the catalog feed %s expired %lld days ago", what,
 			      feed, (long long)(((int64_t)now - expires) / DAY));
@@ -97,6 +101,26 @@ int judge_gate(const struct catalog_index *idx, const char *feed, time_t now, co
 			      "cannot judge %s: the catalog feed %s was last read %lld days ago",
 			      what, feed, (long long)(((int64_t)now - ok_at) / DAY));
 	}
+	return r < 0 ? r : 1;
+}
+
+int judge_item_row(const struct catalog_index *idx, const char *feed, const char *kind,
+		   const char *key, time_t now, const char *what, struct catalog_judgement *j,
+		   const json_t **ret_row)
+{
+	int r = judge_gate(idx, feed, now, what, j);
+
+	if (r != 0)
+		return r;
+	*ret_row = catalog_index_item(idx, kind, key);
+	judge_fact(j, "feed", feed);
+	if (judge_text(*ret_row, "status"))
+		return 0;
+	judge_fact(j, "reason", "not asked yet");
+	r = judge_say(j, HU_UNKNOWN, "catalog.unknown",
+		      "cannot judge %s: it was not in the stored inventories when %s was last "
+		      "read",
+		      what, feed);
 	return r < 0 ? r : 1;
 }
 

@@ -10,11 +10,6 @@
 #include "catalog_judge_int.h"
 #include "huolto/version.h"
 
-static const char *item_text(const json_t *item, const char *key)
-{
-	return json_string_value(json_object_get(item, key));
-}
-
 /* stable-check's word for version: as written, or without trailing ".0" parts. */
 static const char *wp_status(const struct catalog_index *idx, const char *version)
 {
@@ -139,7 +134,7 @@ static int judge_joomla_core(const struct catalog_index *idx, const char *versio
 /* Kinds with a feed this collector does not read yet. */
 static int no_feed(const json_t *item, const char *what, struct catalog_judgement *j)
 {
-	const char *slug = item_text(item, "slug");
+	const char *slug = judge_text(item, "slug");
 
 	judge_fact(j, "reason", "no feed");
 	return judge_say(j, HU_UNKNOWN, "catalog.unknown",
@@ -151,7 +146,7 @@ static int no_feed(const json_t *item, const char *what, struct catalog_judgemen
 int catalog_judge_item(const struct catalog_index *idx, const json_t *item, time_t now,
 		       struct catalog_judgement *j)
 {
-	const char *kind = item_text(item, "kind"), *version = item_text(item, "version");
+	const char *kind = judge_text(item, "kind"), *version = judge_text(item, "version");
 	bool core = kind && (strcmp(kind, "wordpress-core") == 0 ||
 			     strcmp(kind, "drupal-core") == 0 || strcmp(kind, "joomla-core") == 0);
 
@@ -163,7 +158,7 @@ int catalog_judge_item(const struct catalog_index *idx, const json_t *item, time
 		if (json_is_false(json_object_get(item, "wordpress_org")))
 			return 1;
 	} else if (strcmp(kind, "drupal-module") == 0 || strcmp(kind, "drupal-theme") == 0) {
-		if (!item_text(item, "project")) /* custom code, not on drupal.org */
+		if (!judge_text(item, "project")) /* custom code, not on drupal.org */
 			return 1;
 	} else if (strcmp(kind, "joomla-extension") == 0) {
 		if (json_array_size(json_object_get(item, "update_servers")) == 0)
@@ -172,12 +167,12 @@ int catalog_judge_item(const struct catalog_index *idx, const json_t *item, time
 		return 1; /* drop-ins, must-use plugins: no upstream says anything of them */
 	}
 	judge_fact(j, "kind", kind);
-	judge_fact(j, "slug", item_text(item, "slug"));
+	judge_fact(j, "slug", judge_text(item, "slug"));
 	judge_fact(j, "version", version);
 	if (!version)
 		return judge_say(j, HU_UNKNOWN, "catalog.unknown",
 				 "cannot judge the %s %.60s: its files do not say its version",
-				 kind, item_text(item, "slug") ? item_text(item, "slug") : "");
+				 kind, judge_text(item, "slug") ? judge_text(item, "slug") : "");
 	if (strcmp(kind, "wordpress-core") == 0)
 		return judge_wp_core(idx, version, now, j);
 	if (strcmp(kind, "drupal-core") == 0)

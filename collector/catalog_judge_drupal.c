@@ -18,11 +18,6 @@
 
 #define FEED "drupal-release-history"
 
-static const char *text(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* A release's branch: the version up to its last dot ("8.x-1.14" → "8.x-1."). */
 static size_t branch_len(const char *v)
 {
@@ -74,7 +69,7 @@ static void stand(const json_t *row, const char *version, struct standing *s)
 	}
 	json_array_foreach(json_object_get(facts, "releases"), i, r)
 	{
-		const char *v = text(r, "version");
+		const char *v = judge_text(r, "version");
 		if (!v || !same_branch(v, version) ||
 		    hu_version_compare_as(HU_VERSION_DRUPAL, v, version, &cmp) < 0)
 			continue;
@@ -107,25 +102,17 @@ static const struct drupal_codes module_codes = { "drupal.module_security_update
 static int judge_history(const struct catalog_index *idx, const json_t *item, const char *what,
 			 const struct drupal_codes *codes, time_t now, struct catalog_judgement *j)
 {
-	const char *version = text(item, "version");
+	const char *version = judge_text(item, "version");
 	char key[320];
 	struct standing s;
 	int r;
 
-	if ((r = judge_gate(idx, FEED, now, what, j)) != 0)
+	const json_t *row;
+	if (catalog_drupal_key(item, key, sizeof(key)) < 0)
+		key[0] = 0; /* no project: never asked about */
+	if ((r = judge_item_row(idx, FEED, "drupal-project", key, now, what, j, &row)) != 0)
 		return r < 0 ? r : 0;
-	const json_t *row = catalog_drupal_key(item, key, sizeof(key)) < 0
-				? NULL
-				: catalog_index_item(idx, "drupal-project", key);
-	const char *status = text(row, "status");
-	judge_fact(j, "feed", FEED);
-	if (!status) {
-		judge_fact(j, "reason", "not asked yet");
-		return judge_say(j, HU_UNKNOWN, "catalog.unknown",
-				 "cannot judge %s: it was not in the stored inventories when %s "
-				 "was last read",
-				 what, FEED);
-	}
+	const char *status = judge_text(row, "status");
 	if (strcmp(status, "unknown") == 0) {
 		judge_fact(j, "reason", "not on drupal.org");
 		return judge_say(j, HU_UNKNOWN, "catalog.unknown",
@@ -142,7 +129,7 @@ static int judge_history(const struct catalog_index *idx, const json_t *item, co
 				 "%s: drupal.org lists the project as %s; it gets no updates", what,
 				 status);
 	stand(row, version, &s);
-	j->latest = s.latest ? s.latest : text(row, "latest");
+	j->latest = s.latest ? s.latest : judge_text(row, "latest");
 	judge_fact(j, "latest", j->latest);
 	if (s.insecure || s.fixed_in) {
 		const char *fix = s.fixed_in ? s.fixed_in : s.latest;
@@ -158,7 +145,7 @@ static int judge_history(const struct catalog_index *idx, const json_t *item, co
 		    json_object_get(json_object_get(row, "facts"), "supported_branches"));
 		return judge_say(j, HU_CRITICAL, codes->unsupported,
 				 "%s: its branch is no longer supported; the latest is %s", what,
-				 text(row, "latest") ? text(row, "latest") : "?");
+				 judge_text(row, "latest") ? judge_text(row, "latest") : "?");
 	}
 	if (s.latest) {
 		int cmp;
@@ -179,7 +166,7 @@ int catalog_judge_drupal_core(const struct catalog_index *idx, const json_t *ite
 {
 	static const struct life_rule rule = { "drupal", drupal_feeds, "Drupal",
 					       "drupal.core_unsupported", "drupal.core_eol_soon" };
-	const char *version = text(item, "version");
+	const char *version = judge_text(item, "version");
 	struct cycle_life life;
 	char what[80];
 	int r = judge_life(idx, &rule, version, now, j, &life);
@@ -204,11 +191,11 @@ int catalog_judge_drupal_core(const struct catalog_index *idx, const json_t *ite
 int catalog_judge_drupal_project(const struct catalog_index *idx, const json_t *item, time_t now,
 				 struct catalog_judgement *j)
 {
-	const char *project = text(item, "project"), *version = text(item, "version");
+	const char *project = judge_text(item, "project"), *version = judge_text(item, "version");
 	char what[160];
 
 	snprintf(what, sizeof(what), "the Drupal %s %.60s %.40s",
-		 strcmp(text(item, "kind"), "drupal-theme") == 0 ? "theme" : "module",
+		 strcmp(judge_text(item, "kind"), "drupal-theme") == 0 ? "theme" : "module",
 		 project ? project : "?", version);
 	int r = judge_history(idx, item, what, &module_codes, now, j);
 	return r < 0 ? r : 0;

@@ -22,6 +22,10 @@ struct life_rule {
 	const char *ended, *ending;
 };
 
+/* A string member of o, or NULL. */
+const char *judge_text(const json_t *o, const char *key);
+/* j's facts, created empty when there are none yet (NULL only out of memory). */
+json_t *judge_facts(struct catalog_judgement *j);
 /* t as "YYYY-MM-DD" (UTC) into buf. */
 void catalog_judge_date(time_t t, char *buf, size_t len);
 /* Set j's verdict and message. 0 or -ENOMEM. */
@@ -35,6 +39,15 @@ void judge_fact(struct catalog_judgement *j, const char *key, const char *value)
  */
 int judge_gate(const struct catalog_index *idx, const char *feed, time_t now, const char *what,
 	       struct catalog_judgement *j);
+/*
+ * What per-item feed said of (kind, key) into *ret_row: 0 when the feed is
+ * current and asked about it (j's facts name the feed); else j says
+ * catalog.unknown / catalog.stale (feed not current) or catalog.unknown
+ * with reason "not asked yet", and 1 is returned.
+ */
+int judge_item_row(const struct catalog_index *idx, const char *feed, const char *kind,
+		   const char *key, time_t now, const char *what, struct catalog_judgement *j,
+		   const json_t **ret_row);
 /*
  * Judge release by its cycle: ended (rule->ended, critical), ending within
  * CATALOG_EOL_WARN_DAYS (rule->ending, warning), else ok; *life tells which.

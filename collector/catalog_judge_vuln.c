@@ -111,15 +111,14 @@ int judge_vulns(const struct catalog_index *idx, const char *type, const char *s
 		judge_fact(j, "vulnerabilities", "none known");
 		return 0;
 	}
-	json_object_set_new(j->facts ? j->facts : (j->facts = json_object()), "vulnerabilities",
-			    found);
+	json_object_set_new(judge_facts(j), "vulnerabilities", found);
 	const char *title = json_string_value(json_object_get(worst, "title"));
 	const char *cve = json_string_value(json_object_get(worst, "cve"));
 	const char *fix = fixed_in(json_object_get(worst, "patched"), version);
 	judge_fact(j, "cve", cve);
 	judge_fact(j, "fixed_in", fix);
 	if (json_is_number(json_object_get(worst, "cvss_score")))
-		json_object_set(j->facts, "cvss", json_object_get(worst, "cvss_score"));
+		json_object_set(judge_facts(j), "cvss", json_object_get(worst, "cvss_score"));
 	size_t n = json_array_size(found);
 	return judge_say(j, HU_CRITICAL, code,
 			 "%s has %zu known vulnerabilit%s: %.160s%s%s%s; %s%s", what, n,

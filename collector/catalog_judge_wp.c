@@ -10,11 +10,6 @@
 #include "catalog_judge_int.h"
 #include "huolto/version.h"
 
-static const char *text(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* Installed against latest: outdated (warning) or the latest (ok). */
 static int judge_latest(const char *what, const char *version, const char *latest,
 			const char *outdated, struct catalog_judgement *j)
@@ -44,11 +39,12 @@ static int judge_absent(const struct catalog_index *idx, const char *what, const
 	if (slug && (r = judge_gate(idx, "wordpress-plugin-info", now, what, j)) != 0)
 		return r < 0 ? r : 0;
 	info = slug ? catalog_index_item(idx, "wordpress-plugin-info", slug) : NULL;
-	const char *status = text(info, "status");
+	const char *status = judge_text(info, "status");
 	if (status && strcmp(status, "closed") == 0) {
 		const json_t *f = json_object_get(info, "facts");
-		const char *reason = text(f, "reason"), *date = text(f, "closed_date");
-		const char *why = text(f, "reason_text") ? text(f, "reason_text") : reason;
+		const char *reason = judge_text(f, "reason"), *date = judge_text(f, "closed_date");
+		const char *why =
+		    judge_text(f, "reason_text") ? judge_text(f, "reason_text") : reason;
 		bool security = reason && strcmp(reason, "security-issue") == 0;
 		judge_fact(j, "feed", "wordpress-plugin-info");
 		judge_fact(j, "closed_date", date);
@@ -59,8 +55,9 @@ static int judge_absent(const struct catalog_index *idx, const char *what, const
 				 what, date ? " on " : "", date ? date : "",
 				 why ? why : "no reason given");
 	}
-	if (status && strcmp(status, "listed") == 0 && text(info, "latest"))
-		return judge_latest(what, version, text(info, "latest"), "wp.plugin_outdated", j);
+	if (status && strcmp(status, "listed") == 0 && judge_text(info, "latest"))
+		return judge_latest(what, version, judge_text(info, "latest"), "wp.plugin_outdated",
+				    j);
 	judge_fact(j, "reason", "not on wordpress.org");
 	return judge_say(j, HU_UNKNOWN, "catalog.unknown",
 			 "cannot judge %s: wordpress.org does not list it (a premium or custom "
@@ -72,37 +69,29 @@ static int judge_absent(const struct catalog_index *idx, const char *what, const
 static int judge_updates(const struct catalog_index *idx, const json_t *item, const char *what,
 			 time_t now, struct catalog_judgement *j)
 {
-	const char *kind = text(item, "kind"), *key = text(item, "key");
-	const char *version = text(item, "version");
+	const char *kind = judge_text(item, "kind"), *key = judge_text(item, "key");
+	const char *version = judge_text(item, "version");
 	bool theme = strcmp(kind, "wordpress-theme") == 0;
 	const char *feed = theme ? "wordpress-themes" : "wordpress-plugins";
 	int r;
 
-	if ((r = judge_gate(idx, feed, now, what, j)) != 0)
+	const json_t *row;
+	if ((r = judge_item_row(idx, feed, kind, key, now, what, j, &row)) != 0)
 		return r < 0 ? r : 0;
-	const json_t *row = catalog_index_item(idx, kind, key);
-	const char *status = text(row, "status");
-	judge_fact(j, "feed", feed);
-	if (!status) {
-		judge_fact(j, "reason", "not asked yet");
-		return judge_say(j, HU_UNKNOWN, "catalog.unknown",
-				 "cannot judge %s: it was not in the stored inventories when %s "
-				 "was last read",
-				 what, feed);
-	}
+	const char *status = judge_text(row, "status");
 	if (strcmp(status, "absent") == 0)
 		return theme ? judge_absent(idx, what, NULL, version, now, j)
-			     : judge_absent(idx, what, text(row, "slug"), version, now, j);
-	return judge_latest(what, version, text(row, "latest"),
+			     : judge_absent(idx, what, judge_text(row, "slug"), version, now, j);
+	return judge_latest(what, version, judge_text(row, "latest"),
 			    theme ? "wp.theme_outdated" : "wp.plugin_outdated", j);
 }
 
 int catalog_judge_wp_item(const struct catalog_index *idx, const json_t *item, time_t now,
 			  struct catalog_judgement *j)
 {
-	bool theme = strcmp(text(item, "kind"), "wordpress-theme") == 0;
-	const char *slug = text(item, "slug"), *version = text(item, "version");
-	const char *key = text(item, "key");
+	bool theme = strcmp(judge_text(item, "kind"), "wordpress-theme") == 0;
+	const char *slug = judge_text(item, "slug"), *version = judge_text(item, "version");
+	const char *key = judge_text(item, "key");
 	char what[160];
 
 	snprintf(what, sizeof(what), "the WordPress %s %.60s %.40s", theme ? "theme" : "plugin",

@@ -240,18 +240,15 @@ int catalog_plan_wp_plugin_info(const char *base, const json_t *inventory, struc
 {
 	json_t *rows = NULL, *row, *slugs = json_object();
 	size_t i;
-	int r = slugs ? catalog_db_rows(db, "items", &rows, err) : -ENOMEM;
+	int r = slugs ? catalog_db_items(db, "wordpress-plugins", "absent", &rows, err) : -ENOMEM;
 
 	(void)inventory;
 	json_array_foreach(rows, i, row)
 	{
-		const char *kind = text(row, "kind"), *status = text(row, "status");
-		const char *feed = text(row, "feed"), *slug = text(row, "slug");
+		const char *slug = text(row, "slug");
 		if (r < 0)
 			break;
-		if (!kind || strcmp(kind, "wordpress-plugin") != 0 || !feed ||
-		    strcmp(feed, "wordpress-plugins") != 0 || !status ||
-		    strcmp(status, "absent") != 0 || !slug || json_object_get(slugs, slug))
+		if (!slug || json_object_get(slugs, slug))
 			continue;
 		char *esc = catalog_form_escape(slug), *url = NULL;
 		if (!esc || json_object_set_new(slugs, slug, json_true()) < 0 ||

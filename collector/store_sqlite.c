@@ -214,6 +214,16 @@ static int do_site_list(struct store *s, json_t **ret, struct hu_err *err)
 		     NULL, ret, err);
 }
 
+/* Replace each row of rows by its column, stored as JSON text, parsed back. */
+static void json_texts(json_t *rows, const char *column)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(rows, i, o) json_array_set_new(
+	    rows, i, json_loads(json_string_value(json_object_get(o, column)), 0, NULL));
+}
+
 static int do_site_get(struct store *s, const char *name, json_t **ret, struct hu_err *err)
 {
 	json_t *site = NULL, *findings = NULL, *inv = NULL;
@@ -239,8 +249,7 @@ static int do_site_get(struct store *s, const char *name, json_t **ret, struct h
 		json_array_foreach(findings, i, o) json_object_set_new(
 		    o, "facts",
 		    json_loads(json_string_value(json_object_get(o, "facts")), 0, NULL));
-		json_array_foreach(inv, i, o) json_array_set_new(
-		    inv, i, json_loads(json_string_value(json_object_get(o, "item")), 0, NULL));
+		json_texts(inv, "item");
 		*ret = json_incref(json_array_get(site, 0));
 		json_object_set(*ret, "findings", findings);
 		json_object_set(*ret, "inventory", inv);
@@ -274,8 +283,7 @@ static int do_documents_current(struct store *s, json_t **ret, struct hu_err *er
 
 static int do_inventory_distinct(struct store *s, json_t **ret, struct hu_err *err)
 {
-	json_t *rows = NULL, *o;
-	size_t i;
+	json_t *rows = NULL;
 	/* Without what differs from site to site for the same item. */
 	int r = query(s,
 		      "SELECT DISTINCT json_remove(item, '$.path', '$.name') AS item"
@@ -284,8 +292,7 @@ static int do_inventory_distinct(struct store *s, json_t **ret, struct hu_err *e
 
 	if (r < 0)
 		return r;
-	json_array_foreach(rows, i, o) json_array_set_new(
-	    rows, i, json_loads(json_string_value(json_object_get(o, "item")), 0, NULL));
+	json_texts(rows, "item");
 	*ret = rows;
 	return 0;
 }
