@@ -12,7 +12,6 @@
  * an <error> body: it is kept as "unknown" (custom or sandbox code).
  */
 #include <errno.h>
-#include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "catalog_parse.h"
 #include "catalog_plan.h"
 #include "huolto/buf.h"
+#include "huolto/xml.h"
 
 #define WHAT "drupal release-history"
 /* Releases kept per project (core has about 700; the newest matter). */
@@ -92,11 +92,9 @@ int catalog_plan_drupal(const char *base, const json_t *inventory, struct catalo
 
 /* The parse: what is read, where the parser is. */
 struct history {
-	XML_Parser parser;
 	unsigned depth;
 	char path[MAX_DEPTH][24]; /* element names from the root; "" beyond 23 bytes */
 	struct hu_buf text;
-	bool refused;
 	char *root, *short_name, *status, *supported, *majors;
 	json_t *releases;
 	json_t *release; /* being read */
@@ -211,23 +209,8 @@ static void XMLCALL on_end(void *data, const XML_Char *el)
 	h->depth--;
 }
 
-/* Entity declarations are how XML bombs start; release histories have none. */
-static void XMLCALL on_entity(void *data, const XML_Char *name, int is_param, const XML_Char *value,
-			      int value_len, const XML_Char *base, const XML_Char *system_id,
-			      const XML_Char *public_id, const XML_Char *notation)
-{
-	struct history *h = data;
-
-	(void)name, (void)is_param, (void)value, (void)value_len, (void)base;
-	(void)system_id, (void)public_id, (void)notation;
-	h->refused = true;
-	XML_StopParser(h->parser, XML_FALSE);
-}
-
 static void history_clear(struct history *h)
 {
-	if (h->parser)
-		XML_ParserFree(h->parser);
 	hu_buf_clear(&h->text);
 	free(h->root);
 	free(h->short_name);
@@ -318,30 +301,20 @@ static int store(struct history *h, const char *key, struct catalog_db *db, stru
 int catalog_parse_drupal(const char *data, size_t len, const char *key, struct catalog_db *db,
 			 struct hu_err *err)
 {
+	static const struct hu_xml_handlers handlers = { on_start, on_end, on_text };
 	struct history h = { .text = HU_BUF_INIT(MAX_TEXT) };
-	int r = 0;
+	char why[160];
+	int r;
 
 	if (!key)
 		return hu_err_set(err, -EINVAL, WHAT ": no project asked");
-	h.parser = XML_ParserCreate("UTF-8");
 	h.releases = json_array();
-	if (!h.parser || !h.releases) {
-		history_clear(&h);
+	if (!h.releases)
 		return -ENOMEM;
-	}
-	XML_SetUserData(h.parser, &h);
-	XML_SetElementHandler(h.parser, on_start, on_end);
-	XML_SetCharacterDataHandler(h.parser, on_text);
-	XML_SetEntityDeclHandler(h.parser, on_entity);
-	XML_SetParamEntityParsing(h.parser, XML_PARAM_ENTITY_PARSING_NEVER);
-	if (len > (size_t)INT32_MAX)
-		r = hu_err_set(err, -EFBIG, WHAT " %.80s: too large", key);
-	else if (XML_Parse(h.parser, data, (int)len, XML_TRUE) != XML_STATUS_OK)
-		r = hu_err_set(err, -EBADMSG, WHAT " %.80s: %s at line %lu", key,
-			       h.refused ? "an entity declaration (refused)"
-					 : XML_ErrorString(XML_GetErrorCode(h.parser)),
-			       (unsigned long)XML_GetCurrentLineNumber(h.parser));
-	else if (!h.root)
+	r = hu_xml_parse(data, len, &handlers, &h, why, sizeof(why));
+	if (r == -EBADMSG || r == -EFBIG)
+		r = hu_err_set(err, r, WHAT " %.80s: %s", key, why);
+	else if (r >= 0 && !h.root)
 		r = hu_err_set(err, -EBADMSG, WHAT " %.80s: empty", key);
 	if (r >= 0)
 		r = store(&h, key, db, err);

@@ -7,13 +7,13 @@
  * are refused) in the places Joomla's installer adapters keep them.
  */
 #include <errno.h>
-#include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "huolto/buf.h"
 #include "huolto/json.h"
+#include "huolto/xml.h"
 #include "cms.h"
 
 #define MAX_SERVERS 16
@@ -29,8 +29,6 @@ struct manifest {
 	bool in_servers;
 	char *field; /* the child of the root element being read */
 	struct hu_buf text;
-	XML_Parser parser;
-	bool refused;
 };
 
 static void manifest_clear(struct manifest *m)
@@ -116,44 +114,18 @@ static void XMLCALL on_end(void *data, const XML_Char *el)
 	m->depth--;
 }
 
-/* Entity declarations are how XML bombs start; manifests have none. */
-static void XMLCALL on_entity(void *data, const XML_Char *name, int is_param, const XML_Char *value,
-			      int value_len, const XML_Char *base, const XML_Char *system_id,
-			      const XML_Char *public_id, const XML_Char *notation)
-{
-	struct manifest *m = data;
-
-	(void)name, (void)is_param, (void)value, (void)value_len, (void)base;
-	(void)system_id, (void)public_id, (void)notation;
-	m->refused = true;
-	XML_StopParser(m->parser, XML_FALSE);
-}
-
 /* Parse data; 0, or -EINVAL with *ret_why set (static text or a malloc'd copy in why). */
 static int parse_manifest(const char *data, size_t len, struct manifest *m, char **ret_why)
 {
-	XML_Parser p = XML_ParserCreate(NULL);
-	int r = 0;
+	static const struct hu_xml_handlers h = { on_start, on_end, on_text };
+	char why[160];
+	int r = hu_xml_parse(data, len, &h, m, why, sizeof(why));
 
-	if (!p)
-		return -ENOMEM;
-	m->parser = p;
-	XML_SetUserData(p, m);
-	XML_SetElementHandler(p, on_start, on_end);
-	XML_SetCharacterDataHandler(p, on_text);
-	XML_SetEntityDeclHandler(p, on_entity);
-	XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
-	if (XML_Parse(p, data, (int)len, XML_TRUE) != XML_STATUS_OK) {
-		if (m->refused)
-			r = asprintf(ret_why, "declares XML entities: refused");
-		else
-			r = asprintf(ret_why, "not XML (line %lu: %s)",
-				     (unsigned long)XML_GetCurrentLineNumber(p),
-				     XML_ErrorString(XML_GetErrorCode(p)));
-		r = r < 0 ? -ENOMEM : -EINVAL;
+	if (r == -EBADMSG || r == -EFBIG) {
+		if (asprintf(ret_why, "unreadable XML: %s", why) < 0)
+			return -ENOMEM;
+		return -EINVAL;
 	}
-	XML_ParserFree(p);
-	m->parser = NULL;
 	return r;
 }
 
