@@ -30,6 +30,9 @@ struct feed_def {
 	bool token;                       /* Authorization: Bearer from the token file */
 	int64_t min_interval_s;           /* the feed allows one request per this long */
 	bool big;                         /* its own max_body (wordfence.max_body) */
+	/* A per-item feed whose calls may fail one by one: recorded by this, not a failed feed. */
+	catalog_fail_fn failed;
+	bool extension_servers; /* addresses from the inventories: catalog.extension_servers */
 };
 
 #define BASE(field) offsetof(struct catalog_conf, field)
@@ -62,6 +65,13 @@ static const struct feed_def feeds[] = {
 	ITEMS("wordpress-themes", wordpress_api, catalog_parse_wp_themes, catalog_plan_wp_themes),
 	ITEMS("drupal-release-history", drupal_updates, catalog_parse_drupal, catalog_plan_drupal),
 	ONE("joomla-core", joomla_updates, "/cms/targets.json", catalog_parse_joomla_tuf),
+	ONE("joomla-core-legacy", joomla_updates, "/core/list.xml", catalog_parse_joomla_list),
+	{ .name = "joomla-extensions",
+	  .base = BASE(joomla_updates),
+	  .parse = catalog_parse_joomla_server,
+	  .plan = catalog_plan_joomla_servers,
+	  .failed = catalog_joomla_server_failed,
+	  .extension_servers = true },
 	ONE("php", php_releases, "/branches.php", catalog_parse_php_branches),
 	EOL("php"),
 	EOL("mysql"),
@@ -176,6 +186,8 @@ static const char *feed_base(const struct catalog_conf *conf, const struct feed_
 /* Whether this configuration reads d (an optional source must be configured). */
 static bool feed_on(const struct catalog *c, const struct feed_def *d)
 {
+	if (d->extension_servers && !c->conf->ext_enabled)
+		return false;
 	return feed_base(c->conf, d) != NULL;
 }
 
@@ -209,7 +221,9 @@ static char *feed_url(const struct catalog_conf *conf, const struct feed_def *d)
 	char *url = NULL;
 	int r;
 
-	if (d->plan || d->whole_url)
+	if (d->extension_servers)
+		r = asprintf(&url, "%s", "(the update servers Joomla manifests name)");
+	else if (d->plan || d->whole_url)
 		r = asprintf(&url, "%s", base);
 	else if (d->path)
 		r = asprintf(&url, "%s%s", base, d->path);
@@ -223,11 +237,12 @@ static char *feed_url(const struct catalog_conf *conf, const struct feed_def *d)
 /*
  * Parse the n bodies at parts into the feed's facts and commit them, all or
  * none, with src. Each body is about plan's call of the same index (a
- * per-item feed), or the feed's product.
+ * per-item feed), or the feed's product; why[i], when set, says why call i
+ * has no body (d->failed records it).
  */
-static int take_bodies(struct catalog *c, const struct feed_def *d, char *const *parts, size_t n,
-		       const struct catalog_plan *plan, const struct catalog_source *src,
-		       time_t now, struct hu_err *err)
+static int take_bodies(struct catalog *c, const struct feed_def *d, char *const *parts,
+		       char *const *why, size_t n, const struct catalog_plan *plan,
+		       const struct catalog_source *src, time_t now, struct hu_err *err)
 {
 	int r = catalog_db_begin(c->db, d->name, err);
 
@@ -236,6 +251,10 @@ static int take_bodies(struct catalog *c, const struct feed_def *d, char *const 
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		char *data = NULL;
 		size_t len = 0;
+		if (why && why[i]) {
+			r = d->failed(plan->v[i].about, why[i], c->db, err);
+			continue;
+		}
 		if (d->parse_file) {
 			r = d->parse_file(parts[i], d->product, c->db, err);
 			continue;
@@ -279,6 +298,37 @@ static int say_retry(int r, const struct catalog_answer *a, struct hu_err *err)
 }
 
 /*
+ * Fetch call to part; a call that may fail alone (d->failed) and did gets
+ * *ret_why, and 0. A customer server named an untrusted call's address:
+ * catalog.extension_servers says what may be asked, and how long.
+ */
+static int fetch_call(struct catalog *c, const struct feed_def *d, const struct catalog_call *call,
+		      const char *part, const atomic_bool *stop, char **ret_why, struct hu_err *err)
+{
+	struct catalog_answer a = { 0 };
+	struct catalog_request q = request(c, d, call->url, part, stop);
+	int r;
+
+	q.post = call->post;
+	q.post_len = call->post_len;
+	q.not_found_ok = call->not_found_ok;
+	if (call->untrusted) {
+		q.https_only = !c->conf->ext_allow_http;
+		q.public_only = !c->conf->ext_allow_private;
+		q.timeout_ms = c->conf->ext_timeout_ms;
+	}
+	r = say_retry(catalog_fetch(&q, &a, err), &a, err);
+	catalog_answer_clear(&a);
+	if (r < 0 && d->failed && r != -ENOMEM && r != -ECANCELED) {
+		if (!(*ret_why = strdup(hu_err_msg(err))))
+			return -ENOMEM;
+		hu_err_clear(err);
+		r = 0;
+	}
+	return r;
+}
+
+/*
  * Refresh a per-item feed: plan its calls from the inventory, fetch each to
  * DIR/<feed>.<n>.part, then parse them all into one replacement. Answers
  * are not conditional (the calls are POSTs, or many); 0 or < 0.
@@ -288,37 +338,33 @@ static int refresh_calls(struct catalog *c, const struct feed_def *d, const char
 			 struct hu_err *err)
 {
 	struct catalog_plan plan = { 0 };
-	char **parts = NULL;
+	char **parts = NULL, **why = NULL;
 	size_t fetched = 0;
 	int r = d->plan(feed_base(c->conf, d), inventory, c->db, &plan, err);
 
-	if (r >= 0 && plan.n > 0 && !(parts = calloc(plan.n, sizeof(*parts))))
+	if (r >= 0 && plan.n > 0 &&
+	    (!(parts = calloc(plan.n, sizeof(*parts))) || !(why = calloc(plan.n, sizeof(*why)))))
 		r = -ENOMEM;
 	for (size_t i = 0; r >= 0 && i < plan.n; i++) {
-		const struct catalog_call *call = &plan.v[i];
-		struct catalog_answer a = { 0 };
 		if (asprintf(&parts[i], "%s/%s.%zu.part", c->conf->dir, d->name, i) < 0) {
 			parts[i] = NULL;
 			r = -ENOMEM;
 			break;
 		}
 		fetched = i + 1;
-		struct catalog_request q = request(c, d, call->url, parts[i], stop);
-		q.post = call->post;
-		q.post_len = call->post_len;
-		q.not_found_ok = call->not_found_ok;
-		r = say_retry(catalog_fetch(&q, &a, err), &a, err);
-		catalog_answer_clear(&a);
+		r = fetch_call(c, d, &plan.v[i], parts[i], stop, &why[i], err);
 	}
 	if (r >= 0) {
 		struct catalog_source src = { .url = url };
-		r = take_bodies(c, d, parts, plan.n, &plan, &src, now, err);
+		r = take_bodies(c, d, parts, why, plan.n, &plan, &src, now, err);
 	}
 	for (size_t i = 0; i < fetched; i++) {
 		unlink(parts[i]);
 		free(parts[i]);
+		free(why[i]);
 	}
 	free(parts);
+	free(why);
 	catalog_plan_clear(&plan);
 	return r;
 }
@@ -365,7 +411,7 @@ static int refresh_one(struct catalog *c, const struct feed_def *d, const char *
 		struct catalog_source src = { .url = url,
 					      .etag = a.etag,
 					      .last_modified = a.last_modified };
-		r = take_bodies(c, d, &part, 1, NULL, &src, now, err);
+		r = take_bodies(c, d, &part, NULL, 1, NULL, &src, now, err);
 		if (r >= 0 && rename(part, body) < 0)
 			r = hu_err_errno(err, errno, "%s", body);
 	}

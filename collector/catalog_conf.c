@@ -34,6 +34,8 @@ void catalog_conf_init(struct catalog_conf *c)
 		.timeout_ms = 120000,
 		.max_body = 32LL * 1024 * 1024,
 		.wordfence_max_body = 512LL * 1024 * 1024,
+		.ext_enabled = true,
+		.ext_timeout_ms = 20000,
 	};
 }
 
@@ -95,6 +97,26 @@ static int parse_sources(const struct hu_conf_node *n, struct catalog_conf *c, s
 	return r;
 }
 
+/* extension_servers: addresses a customer server names are fetched under this policy. */
+static int parse_ext(const struct hu_conf_node *n, struct catalog_conf *c, struct hu_err *err)
+{
+	static const char *const keys[] = { "enabled", "allow_http", "allow_private", "timeout",
+					    NULL };
+	const struct hu_conf_node *e;
+	int r = conf_sub(n, "extension_servers", "catalog.extension_servers", keys, &e, err);
+
+	if (r < 0 || !e)
+		return r;
+	r = hu_conf_get_bool(e, "enabled", &c->ext_enabled, err);
+	if (r >= 0)
+		r = hu_conf_get_bool(e, "allow_http", &c->ext_allow_http, err);
+	if (r >= 0)
+		r = hu_conf_get_bool(e, "allow_private", &c->ext_allow_private, err);
+	if (r >= 0)
+		r = hu_conf_get_duration_ms(e, "timeout", 1000, 600000, &c->ext_timeout_ms, err);
+	return r;
+}
+
 /* The defaults of what the file left out. */
 static int fill_defaults(struct catalog_conf *c)
 {
@@ -113,8 +135,9 @@ static int fill_defaults(struct catalog_conf *c)
 
 int catalog_conf_parse(const struct hu_conf_node *n, struct catalog_conf *c, struct hu_err *err)
 {
-	static const char *const keys[] = { "refresh",  "stale_after", "dir",     "timeout",
-					    "max_body", "ca_file",     "sources", NULL };
+	static const char *const keys[] = { "refresh", "stale_after",       "dir",
+					    "timeout", "max_body",          "ca_file",
+					    "sources", "extension_servers", NULL };
 	int r = 0;
 
 	if (n && !hu_conf_is_null(n)) {
@@ -139,6 +162,8 @@ int catalog_conf_parse(const struct hu_conf_node *n, struct catalog_conf *c, str
 			r = conf_path(n, "catalog", "ca_file", &c->ca_file, err);
 		if (r >= 0)
 			r = parse_sources(n, c, err);
+		if (r >= 0)
+			r = parse_ext(n, c, err);
 		if (r >= 0)
 			c->enabled = true;
 	}

@@ -27,6 +27,11 @@ struct catalog_conf {
 	char *wordfence_url;    /* sources.wordfence.url; NULL: not configured */
 	char *wordfence_token_file;
 	int64_t wordfence_max_body; /* sources.wordfence.max_body */
+	/* extension_servers: the update servers Joomla extensions' manifests name */
+	bool ext_enabled;       /* .enabled (default true) */
+	bool ext_allow_http;    /* .allow_http: plain http:// servers (default false) */
+	bool ext_allow_private; /* .allow_private: loopback and private addresses (default false) */
+	int64_t ext_timeout_ms; /* .timeout: one server (default 20 s) */
 };
 
 void catalog_conf_init(struct catalog_conf *c);

@@ -95,6 +95,11 @@ struct catalog_item {
 	const json_t *facts; /* what else the judge needs (stored as JSON text), or NULL */
 };
 int catalog_db_add_item(struct catalog_db *db, const struct catalog_item *it, struct hu_err *err);
+/* The items of Joomla's XML update files: an extension update server (keyed by its
+ * address), and the legacy core feed. */
+#define CATALOG_JOOMLA_SERVER   "joomla-update-server"
+#define CATALOG_JOOMLA_LIST     "joomla-core-list"
+#define CATALOG_JOOMLA_LIST_KEY "list.xml"
 /* A known vulnerability of one software (Wordfence Intelligence). */
 struct catalog_vuln {
 	const char *type;                      /* plugin, theme, core */

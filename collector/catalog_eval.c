@@ -56,7 +56,7 @@ static int eval_inventory(const struct catalog_index *idx, json_t *inventory, js
 	json_array_foreach(inventory, i, item)
 	{
 		struct catalog_judgement j;
-		int r = catalog_judge_item(idx, item, now, &j);
+		int r = catalog_judge_item(idx, item, inventory, now, &j);
 		if (r == 0)
 			r = add(findings, &j, json_string_value(json_object_get(item, "path")));
 		catalog_judgement_clear(&j);

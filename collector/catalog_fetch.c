@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "catalog_fetch.h"
@@ -22,6 +24,7 @@ struct transfer {
 	bool too_big, write_failed;
 	char *etag, *last_modified;
 	int64_t retry_after_s;
+	char refused[INET6_ADDRSTRLEN]; /* the address public_only refused, or "" */
 };
 
 void catalog_answer_clear(struct catalog_answer *a)
@@ -117,6 +120,56 @@ static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	return t->q->stop && atomic_load(t->q->stop) ? 1 : 0;
 }
 
+/* Whether a 32-bit IPv4 address (host order) is on the public internet. */
+static bool v4_public(uint32_t a)
+{
+	return !((a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 || /* this, private, loop */
+		 (a & 0xffc00000u) == 0x64400000u ||                      /* 100.64/10 CGNAT */
+		 (a >> 16) == 0xa9feu ||                                  /* 169.254/16 */
+		 (a & 0xfff00000u) == 0xac100000u ||                      /* 172.16/12 */
+		 (a >> 8) == 0xc00000u ||                                 /* 192.0.0/24 */
+		 (a >> 16) == 0xc0a8u ||                                  /* 192.168/16 */
+		 (a & 0xfffe0000u) == 0xc6120000u ||                      /* 198.18/15 */
+		 a >= 0xe0000000u);                                       /* multicast, reserved */
+}
+
+/* Whether sa is on the public internet: not loopback, private, link-local, multicast. */
+static bool address_public(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return v4_public(
+		    ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr));
+	if (sa->sa_family != AF_INET6)
+		return false;
+	const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a)) {
+		uint32_t v4;
+		memcpy(&v4, &a->s6_addr[12], sizeof(v4));
+		return v4_public(ntohl(v4));
+	}
+	return !(IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a) ||
+		 IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_SITELOCAL(a) || IN6_IS_ADDR_MULTICAST(a) ||
+		 (a->s6_addr[0] & 0xfe) == 0xfc); /* fc00::/7 */
+}
+
+/* libcurl's socket, refused for an address that is not public (public_only). */
+static curl_socket_t on_open_socket(void *ctx, curlsocktype purpose, struct curl_sockaddr *address)
+{
+	struct transfer *t = ctx;
+
+	(void)purpose;
+	if (!address_public(&address->addr)) {
+		const void *in =
+		    address->family == AF_INET6
+			? (const void *)&((struct sockaddr_in6 *)(void *)&address->addr)->sin6_addr
+			: (const void *)&((struct sockaddr_in *)(void *)&address->addr)->sin_addr;
+		if (!inet_ntop(address->family, in, t->refused, sizeof(t->refused)))
+			snprintf(t->refused, sizeof(t->refused), "?");
+		return CURL_SOCKET_BAD;
+	}
+	return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
 /* The headers of q's request; NULL with *ret_r < 0 when out of memory. */
 static struct curl_slist *request_headers(const struct catalog_request *q, int *ret_r)
 {
@@ -149,6 +202,10 @@ static int classify(CURLcode cc, const struct transfer *t, const char *ebuf, str
 {
 	const char *u = t->q->url;
 
+	if (t->refused[0])
+		return hu_err_set(err, -EACCES,
+				  "%s: refused to connect to %s (not a public address)", u,
+				  t->refused);
 	if (t->too_big || cc == CURLE_FILESIZE_EXCEEDED)
 		return hu_err_set(err, -EFBIG, "%s: the answer is larger than %lld bytes", u,
 				  (long long)t->q->max_body);
@@ -170,6 +227,8 @@ int catalog_fetch(const struct catalog_request *q, struct catalog_answer *ret, s
 	CURL *h = NULL;
 	int fd, r;
 
+	if (q->https_only && strncasecmp(q->url, "https://", 8) != 0)
+		return hu_err_set(err, -EACCES, "%s: refused: not an https:// address", q->url);
 	fd = open(q->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return hu_err_errno(err, errno, "%s", q->out_path);
@@ -213,6 +272,10 @@ int catalog_fetch(const struct catalog_request *q, struct catalog_answer *ret, s
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+	if (q->public_only) {
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &t);
+	}
 	CURLcode cc = curl_easy_perform(h);
 	if (cc != CURLE_OK) {
 		r = classify(cc, &t, ebuf, err);

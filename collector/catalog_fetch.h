@@ -27,6 +27,9 @@ struct catalog_request {
 	const char *out_path;    /* the body goes here (created 0600, truncated) */
 	const atomic_bool *stop; /* set: abort, or NULL */
 	bool not_found_ok;       /* a 404 is an answer (status 404, body in out_path) */
+	/* For addresses a customer server named (Joomla extensions' update servers): */
+	bool https_only;  /* refuse http:// (-EACCES) */
+	bool public_only; /* refuse to connect to loopback, private, link-local addresses */
 };
 
 struct catalog_answer {
@@ -42,7 +45,8 @@ void catalog_answer_clear(struct catalog_answer *a);
  * Run q. 0 with status 200 or 304; otherwise an error that says why:
  * -ETIMEDOUT, -EFBIG (over max_body), -EPROTO (another HTTP status; the
  * answer's status and Retry-After are still filled in), -ECANCELED (stop),
- * -EIO (the network or TLS, in libcurl's words).
+ * -EIO (the network or TLS, in libcurl's words), -EACCES (https_only or
+ * public_only refused the address).
  */
 int catalog_fetch(const struct catalog_request *q, struct catalog_answer *ret, struct hu_err *err);
 

@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "catalog_db.h"
 #include "catalog_index.h"
+#include "catalog_parse.h"
 #include "huolto/version.h"
 
 struct catalog_joomla_release {
@@ -99,7 +100,7 @@ static int load_joomla(struct catalog_index *idx, json_t *rows)
 	{
 		struct catalog_joomla_release *j = &idx->joomla[idx->n_joomla];
 		const char *platform = row_text(row, "platform");
-		if (!platform || regcomp(&j->platform, platform, REG_EXTENDED | REG_NOSUB) != 0)
+		if (!platform || catalog_joomla_platform_compile(&j->platform, platform) < 0)
 			continue; /* the parser refused such rows; a hand-edited database */
 		idx->n_joomla++;
 		j->version = dup_or_null(row_text(row, "version"));

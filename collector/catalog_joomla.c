@@ -3,10 +3,10 @@
  * Joomla's TUF repository (../shared/catalog/03-joomla-updates.md):
  * targets.json lists the core packages Joomla 5.1+ updates from. Each
  * target's custom.targetplatform.version is a regular expression over the
- * installed version, kept as written and checked here to compile as a
- * POSIX extended expression. The signatures are not verified (the body
- * comes over verified HTTPS and nothing is downloaded from it);
- * signed.expires is honoured: past it, the facts are stale.
+ * installed version, anchored at its start as Joomla does, kept as written
+ * and checked here to compile as a POSIX extended expression. The signatures are not verified (the
+ * body comes over verified HTTPS and nothing is downloaded from it); signed.expires is honoured:
+ * past it, the facts are stale.
  */
 #include <errno.h>
 #include <regex.h>
@@ -46,7 +46,7 @@ static int add_target(const char *file, const json_t *t, struct catalog_db *db, 
 		return hu_err_set(err, -EBADMSG,
 				  TARGETS ": %.80s: custom.%s missing or not a string", file,
 				  j.version ? "targetplatform.version" : "version");
-	if (regcomp(&re, j.platform, REG_EXTENDED | REG_NOSUB) != 0)
+	if (catalog_joomla_platform_compile(&re, j.platform) < 0)
 		return hu_err_set(err, -EBADMSG,
 				  TARGETS ": %.80s: targetplatform.version \"%.80s\" is not a "
 					  "regular expression this collector reads",

@@ -31,10 +31,11 @@ void catalog_judgement_clear(struct catalog_judgement *j);
 /*
  * An inventory item (report document's sites[].inventory[]): 0 and *ret,
  * 1 when the catalog has nothing to say about its kind (drop-ins, must-use
- * plugins, items updated from elsewhere), -ENOMEM.
+ * plugins, items updated from elsewhere), -ENOMEM. inventory: the whole
+ * site's, which says what a Joomla extension runs on (or NULL).
  */
-int catalog_judge_item(const struct catalog_index *idx, const json_t *item, time_t now,
-		       struct catalog_judgement *ret);
+int catalog_judge_item(const struct catalog_index *idx, const json_t *item, const json_t *inventory,
+		       time_t now, struct catalog_judgement *ret);
 
 /* A PHP branch ("8.2") at version: php.ok / php.security_only / php.eol_soon / php.eol. */
 int catalog_judge_php(const struct catalog_index *idx, const char *version, time_t now,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Judging inventory items: WordPress and Joomla cores, and what has no feed yet; the rest is in
- * catalog_judge_{wp,drupal}.c. */
+/* Judging inventory items: which judge takes which kind, and the WordPress core; the rest is in
+ * catalog_judge_{wp,drupal,joomla}.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,90 +61,8 @@ static int judge_wp_core(const struct catalog_index *idx, const char *version, t
 	return judge_say(j, HU_OK, NULL, "%s is the latest release", what);
 }
 
-static const char *const joomla_feeds[] = { "endoflife-joomla", NULL };
-
-/* The newest stable Joomla release offered to installed in its own major line, or NULL. */
-static const char *joomla_latest(const struct catalog_index *idx, const char *installed,
-				 const char **ret_upgrade)
-{
-	struct catalog_joomla_view v;
-	const char *same = NULL;
-	size_t major_len = strcspn(installed, ".");
-
-	*ret_upgrade = NULL;
-	for (size_t i = 0; catalog_index_joomla(idx, &i, installed, &v); i++) {
-		if (!v.stability || strcasecmp(v.stability, "stable") != 0)
-			continue;
-		if (!*ret_upgrade)
-			*ret_upgrade = v.version;
-		if (!same && strncmp(v.version, installed, major_len) == 0 &&
-		    v.version[major_len] == '.')
-			same = v.version;
-	}
-	return same;
-}
-
-static int judge_joomla_core(const struct catalog_index *idx, const char *version, time_t now,
-			     struct catalog_judgement *j)
-{
-	static const struct life_rule rule = { "joomla", joomla_feeds, "Joomla", "joomla.core_eol",
-					       "joomla.core_eol_soon" };
-	struct cycle_life life;
-	char what[80];
-	int r = judge_life(idx, &rule, version, now, j, &life);
-
-	/* An ended line is the verdict; an unknown end, too (never "ok" without it). */
-	if (r != 0 || j->status == HU_CRITICAL)
-		return r < 0 ? r : 0;
-	snprintf(what, sizeof(what), "Joomla %.40s", version);
-	struct catalog_judgement tuf = { 0 };
-	if ((r = judge_gate(idx, "joomla-core", now, what, &tuf)) != 0) {
-		if (r > 0) {
-			catalog_judgement_clear(j);
-			*j = tuf;
-			return 0;
-		}
-		catalog_judgement_clear(&tuf);
-		return r;
-	}
-	catalog_judgement_clear(&tuf);
-	const char *upgrade, *latest = joomla_latest(idx, version, &upgrade);
-	int cmp;
-	j->latest = latest; /* update.joomla.org, not endoflife.date's (it had 5.4.112) */
-	judge_fact(j, "latest", latest);
-	judge_fact(j, "upgrade", upgrade && upgrade != latest ? upgrade : NULL);
-	judge_fact(j, "feed", "joomla-core");
-	if (!latest) {
-		if (j->status == HU_WARNING)
-			return 0; /* the end of support is near: that says enough */
-		return judge_say(j, HU_UNKNOWN, "catalog.unknown",
-				 "cannot judge %s: update.joomla.org offers it no release in its "
-				 "own line",
-				 what);
-	}
-	if (hu_version_compare_as(HU_VERSION_PHP, version, latest, &cmp) == 0 && cmp < 0)
-		return judge_say(j, HU_WARNING, "joomla.core_outdated",
-				 "%s is outdated; the latest %.*s release is %s", what,
-				 (int)strcspn(latest, "."), latest, latest);
-	return j->status == HU_WARNING
-		   ? 0
-		   : judge_say(j, HU_OK, NULL, "%s is the latest release", what);
-}
-
-/* Kinds with a feed this collector does not read yet. */
-static int no_feed(const json_t *item, const char *what, struct catalog_judgement *j)
-{
-	const char *slug = judge_text(item, "slug");
-
-	judge_fact(j, "reason", "no feed");
-	return judge_say(j, HU_UNKNOWN, "catalog.unknown",
-			 "cannot judge the %s %.60s: this collector does not read a feed for "
-			 "%ss yet",
-			 what, slug ? slug : "?", what);
-}
-
-int catalog_judge_item(const struct catalog_index *idx, const json_t *item, time_t now,
-		       struct catalog_judgement *j)
+int catalog_judge_item(const struct catalog_index *idx, const json_t *item, const json_t *inventory,
+		       time_t now, struct catalog_judgement *j)
 {
 	const char *kind = judge_text(item, "kind"), *version = judge_text(item, "version");
 	bool core = kind && (strcmp(kind, "wordpress-core") == 0 ||
@@ -178,10 +96,10 @@ int catalog_judge_item(const struct catalog_index *idx, const json_t *item, time
 	if (strcmp(kind, "drupal-core") == 0)
 		return catalog_judge_drupal_core(idx, item, now, j);
 	if (strcmp(kind, "joomla-core") == 0)
-		return judge_joomla_core(idx, version, now, j);
+		return catalog_judge_joomla_core(idx, version, now, j);
 	if (strncmp(kind, "wordpress-", 10) == 0)
 		return catalog_judge_wp_item(idx, item, now, j);
 	if (strncmp(kind, "drupal-", 7) == 0)
 		return catalog_judge_drupal_project(idx, item, now, j);
-	return no_feed(item, "Joomla extension", j);
+	return catalog_judge_joomla_extension(idx, item, inventory, now, j);
 }

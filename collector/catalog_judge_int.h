@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What the judging files share (catalog_judge.c, catalog_judge_cms.c). */
+/* What the judging files share (catalog_judge*.c). */
 #ifndef HUOLTO_COLLECTOR_CATALOG_JUDGE_INT_H
 #define HUOLTO_COLLECTOR_CATALOG_JUDGE_INT_H
 
@@ -74,5 +74,12 @@ int catalog_judge_drupal_core(const struct catalog_index *idx, const json_t *ite
 			      struct catalog_judgement *j);
 int catalog_judge_drupal_project(const struct catalog_index *idx, const json_t *item, time_t now,
 				 struct catalog_judgement *j);
+
+/* Joomla's core at version; an extension, in the site inventory (catalog_judge_joomla.c). */
+int catalog_judge_joomla_core(const struct catalog_index *idx, const char *version, time_t now,
+			      struct catalog_judgement *j);
+int catalog_judge_joomla_extension(const struct catalog_index *idx, const json_t *item,
+				   const json_t *inventory, time_t now,
+				   struct catalog_judgement *j);
 
 #endif

@@ -8,6 +8,7 @@
 #define HUOLTO_COLLECTOR_CATALOG_PARSE_H
 
 #include <jansson.h>
+#include <regex.h>
 #include <stddef.h>
 
 #include "catalog_db.h"
@@ -16,6 +17,10 @@
 /* A parser that streams the body from its file (a feed too large to read whole). */
 typedef int (*catalog_parse_file_fn)(const char *path, const char *product, struct catalog_db *db,
 				     struct hu_err *err);
+
+/* A per-item feed's call that could not be asked (why): record it as the feed's fact. */
+typedef int (*catalog_fail_fn)(const char *about, const char *why, struct catalog_db *db,
+			       struct hu_err *err);
 
 /* product: the product a per-product feed is about (endoflife.date), else NULL. */
 typedef int (*catalog_parse_fn)(const char *data, size_t len, const char *product,
@@ -34,6 +39,24 @@ int catalog_parse_eol(const char *data, size_t len, const char *product, struct 
 /* Joomla's TUF targets.json (update.joomla.org/cms/): the core packages, signed.expires. */
 int catalog_parse_joomla_tuf(const char *data, size_t len, const char *product,
 			     struct catalog_db *db, struct hu_err *err);
+
+/*
+ * Joomla's XML update files (catalog_joomla_xml.c). An extension update
+ * server's answer (<updates> or <extensionset>) is stored as the item
+ * (CATALOG_JOOMLA_SERVER, url), "listed" or, when it is not such a file,
+ * "unreadable": a vendor's broken file does not fail the feed.
+ * catalog_joomla_server_failed records a server that could not be asked
+ * ("unreachable", why). The legacy core/list.xml is one item
+ * (CATALOG_JOOMLA_LIST, CATALOG_JOOMLA_LIST_KEY); its errors fail the feed.
+ */
+int catalog_parse_joomla_server(const char *data, size_t len, const char *url,
+				struct catalog_db *db, struct hu_err *err);
+int catalog_joomla_server_failed(const char *url, const char *why, struct catalog_db *db,
+				 struct hu_err *err);
+int catalog_parse_joomla_list(const char *data, size_t len, const char *product,
+			      struct catalog_db *db, struct hu_err *err);
+/* A target platform's version expression, anchored at the start as Joomla does; -EINVAL. */
+int catalog_joomla_platform_compile(regex_t *re, const char *platform);
 
 /*
  * WordPress.org's update checks and plugin information (catalog_wp_items.c):

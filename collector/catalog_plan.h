@@ -23,6 +23,7 @@ struct catalog_call {
 	size_t post_len;
 	char *about;       /* the parser's product argument: what was asked, or NULL */
 	bool not_found_ok; /* a 404 carries an answer (plugin information) */
+	bool untrusted;    /* a customer server named the address: the extension servers' policy */
 };
 
 struct catalog_plan {
@@ -56,5 +57,9 @@ int catalog_plan_wp_plugin_info(const char *base, const json_t *inventory, struc
 /* Drupal's release history: one GET per project and compat the inventories hold. */
 int catalog_plan_drupal(const char *base, const json_t *inventory, struct catalog_db *db,
 			struct catalog_plan *ret, struct hu_err *err);
+
+/* Joomla extensions' update servers: one GET per distinct address the manifests name. */
+int catalog_plan_joomla_servers(const char *base, const json_t *inventory, struct catalog_db *db,
+				struct catalog_plan *ret, struct hu_err *err);
 
 #endif

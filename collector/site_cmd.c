@@ -18,7 +18,7 @@ static int judge_inventory(const struct catalog_index *idx, json_t *inventory, t
 	{
 		struct catalog_judgement j = { 0 };
 		json_t *c = json_null();
-		int r = idx ? catalog_judge_item(idx, item, now, &j) : 1;
+		int r = idx ? catalog_judge_item(idx, item, inventory, now, &j) : 1;
 		if (r < 0)
 			return r;
 		if (r == 0)

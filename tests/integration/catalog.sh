@@ -50,7 +50,7 @@ assert_eq "never read" "$(feed_state joomla-core)" "joomla-core: not in the snap
 note "the first refresh reads every feed"
 coll catalog refresh
 assert_eq 0 "$STATUS" "first refresh: $OUT $ERR"
-assert_eq 12 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
+assert_eq 14 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
 assert_eq "7.1" "$(q "SELECT version FROM wp_core WHERE status = 'latest'")" "WordPress latest"
 assert_eq "outdated" "$(q "SELECT status FROM wp_core WHERE version = '6.8.8'")" "6.8.8"
 assert_eq "8.1.34|2025-12-31|eol" \
@@ -68,9 +68,9 @@ grep -q "GET /wporg/core/stable-check/1.0/ 200 ce=gzip" "$TMP/access.log" ||
 note "a second refresh asks with the validators and hears 304"
 coll catalog refresh
 assert_eq 0 "$STATUS" "second refresh: $OUT $ERR"
-assert_eq 8 "$(echo "$OUT" | grep -c 'not modified')" "feeds not modified: $OUT"
+assert_eq 9 "$(echo "$OUT" | grep -c 'not modified')" "feeds not modified: $OUT"
 # the per-item feeds ask about the stored inventories' items: none here
-assert_eq 4 "$(echo "$OUT" | grep -cE ' updated +0 facts')" "per-item feeds: $OUT"
+assert_eq 5 "$(echo "$OUT" | grep -cE ' updated +0 facts')" "per-item feeds: $OUT"
 grep -q 'GET /php/branches.php 304 ce=- inm=W/' "$TMP/access.log" ||
 	fail "no conditional request: $(cat "$TMP/access.log")"
 

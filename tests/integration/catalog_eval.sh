@@ -32,6 +32,7 @@ catalog:
     drupal_updates: $B/drupal
     joomla_updates: ${3:-$B/joomla}
     wordfence: {url: $B/wf/production, token_file: $TMP/wf.token}
+  extension_servers: {allow_private: ${4:-true}, timeout: 5s}
 YAML
 }
 printf '%s\n' "$WF_TOKEN" >"$TMP/wf.token"
@@ -54,12 +55,39 @@ printf '<?php\n/*\nPlugin Name: Contact Form 7 Datepicker\nVersion: 2.6.0\n*/\n'
 	>"$SHOP/wp-content/plugins/contact-form-7-datepicker/contact-form-7-datepicker.php"
 printf '/*\nTheme Name: Hello Elementor\nVersion: 3.2.0\n*/\n' \
 	>"$SHOP/wp-content/themes/hello-elementor/style.css"
+# A third: Joomla 5.2.3 with extensions whose manifests name update servers on
+# the feed server (one answers 500 first, one is plain http), and a Joomla
+# 5.0.2 in a subdirectory (older than 5.1: the legacy core/list.xml).
+JS=$TMP/joomla
+mkdir -p "$JS/libraries/src" "$JS/old/libraries/src" "$JS/administrator/manifests/packages" \
+	"$JS/plugins/system/admintools" "$JS/modules/mod_plain"
+cp "$SHARED/catalog/fixtures/ondisk/joomla5/libraries/src/Version.php" "$JS/libraries/src/"
+sed 's/MINOR_VERSION = 2;/MINOR_VERSION = 0;/; s/PATCH_VERSION = 3;/PATCH_VERSION = 2;/' \
+	"$JS/libraries/src/Version.php" >"$JS/old/libraries/src/Version.php"
+manifest() { # FILE TYPE VERSION SERVER...: an extension manifest
+	f=$1 t=$2 v=$3
+	shift 3
+	{
+		printf '<?xml version="1.0"?>\n<extension type="%s" group="system">\n' "$t"
+		printf '<name>%s</name><packagename>akeeba</packagename><version>%s</version>\n' "$t" "$v"
+		printf '<updateservers>\n'
+		for u in "$@"; do printf '<server type="extension">%s</server>\n' "$u"; done
+		printf '</updateservers></extension>\n'
+	} >"$f"
+}
+manifest "$JS/administrator/manifests/packages/pkg_akeeba.xml" package 9.9.1 "$B/jext/pkgakeeba.xml"
+manifest "$JS/plugins/system/admintools/admintools.xml" plugin 7.4.0 "$B/s500/admintools.xml" \
+	"$B/jext/collection.xml"
+manifest "$JS/modules/mod_plain/mod_plain.xml" module 1.0 "http://127.0.0.1:$FEED_PORT/jext/x.xml"
+sed -i 's|<packagename>akeeba</packagename>||' "$JS/plugins/system/admintools/admintools.xml" \
+	"$JS/modules/mod_plain/mod_plain.xml"
 cat >"$TMP/agent.yaml" <<YAML
 agent: {name: web01, state_dir: $TMP/state}
 discover: {nginx: false, apache: false}
 sites:
   - {name: fixtures.test, docroot: $SHARED/catalog/fixtures/ondisk}
   - {name: shop.test, docroot: $SHOP}
+  - {name: joomla.test, docroot: $JS}
 YAML
 "$AGENT" --config "$TMP/agent.yaml" --only cms --format json check >"$TMP/agent.json" || true
 jq '.sites[0].findings += [
@@ -90,7 +118,7 @@ note "ingest with current feeds: the catalog's findings join the agent's"
 conf 1h
 coll catalog refresh
 assert_eq 0 "$STATUS" "refresh: $OUT $ERR"
-assert_eq 13 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
+assert_eq 15 "$(echo "$OUT" | grep -c ' updated ')" "feeds updated: $OUT"
 assert_contains "$OUT" "evaluated 0 documents again" "nothing stored yet"
 case "$OUT$ERR" in *"$WF_TOKEN"*) fail "the Wordfence token was printed" ;; esac
 grep -q "GET /wf/production 200" "$TMP/access.log" || fail "wordfence: $(cat "$TMP/access.log")"
@@ -102,7 +130,8 @@ assert_eq "not asked yet" "$(printf '%s' "$SITE" | jq -r '.findings[] |
 	select((.target // "") | endswith("akismet/akismet.php")) | .facts.reason')" "why"
 
 note "the per-item feeds ask about the stored plugins and themes"
-coll catalog refresh wordpress-plugins wordpress-plugin-info wordpress-themes drupal-release-history
+coll catalog refresh wordpress-plugins wordpress-plugin-info wordpress-themes drupal-release-history \
+	joomla-extensions
 assert_eq 0 "$STATUS" "refresh the per-item feeds: $OUT $ERR"
 grep -q "GET /drupal/views/7.x 200" "$TMP/access.log" ||
 	fail "Drupal 7 projects are asked with 7.x: $(cat "$TMP/access.log")"
@@ -158,9 +187,35 @@ assert_eq "critical|CVE-2023-5775|4.0.3" "$(printf '%s' "$SITE" | jq -r '.findin
 assert_eq "wp.theme_vulnerable" "$(code_of /example-theme)" "Example Theme 3.1, no fix released"
 assert_eq "3.2.1" "$(printf '%s' "$SITE" | jq -r '.inventory[] |
 	select(.slug == "hello-elementor") | .catalog.latest')" "site show: the theme's latest"
+show joomla.test
+assert_eq "joomla.extension_outdated" "$(code_of /pkg_akeeba.xml)" "Akeeba 9.9.1 on Joomla 5.2.3"
+assert_eq "10.0.2|5.2.3" "$(printf '%s' "$SITE" | jq -r '.findings[] |
+	select((.target // "") | endswith("/pkg_akeeba.xml")) | "\(.facts.latest)|\(.facts.joomla)"')" \
+	"Akeeba: the vendor's stable release for this Joomla (not its beta)"
+assert_eq "joomla.extension_outdated" "$(code_of /admintools.xml)" \
+	"Admin Tools: the first server failed, the collection lists 7.5.2"
+assert_eq "catalog.unknown" "$(code_of /mod_plain.xml)" "a plain-http update server"
+assert_contains "$(printf '%s' "$SITE" | jq -r '.findings[] |
+	select((.target // "") | endswith("/mod_plain.xml")) | "\(.facts.reason): \(.facts.error)"')" \
+	"update server unreachable: http://127.0.0.1:$FEED_PORT/jext/x.xml: refused: not an https:// address" \
+	"mod_plain: why"
+grep -q "GET /jext/x.xml" "$TMP/access.log" && fail "the plain-http server was asked"
+assert_eq "joomla.core_outdated" "$(code_of "$JS/old")" "Joomla 5.0.2"
+assert_eq "joomla-core-legacy|5.4.8" "$(printf '%s' "$SITE" | jq -r --arg t "$JS/old" '.findings[] |
+	select(.target == $t) | "\(.facts.feed)|\(.facts.latest)"')" "Joomla 5.0.2: core/list.xml's offer"
 coll site show nosuch.test
 assert_eq 1 "$STATUS" "an unknown site"
 assert_contains "$ERR" "no site named \"nosuch.test\"" "an unknown site"
+
+note "update servers at private addresses are not asked unless allowed"
+conf 1h "" "" false
+coll catalog refresh joomla-extensions
+assert_eq 0 "$STATUS" "a refused server does not fail the feed: $OUT $ERR"
+show joomla.test
+assert_eq "catalog.unknown" "$(code_of /pkg_akeeba.xml)" "Akeeba's server is on 127.0.0.1"
+assert_contains "$(printf '%s' "$SITE" | jq -r '.findings[] |
+	select((.target // "") | endswith("/pkg_akeeba.xml")) | .facts.error')" \
+	"refused to connect to 127.0.0.1 (not a public address)" "why"
 
 note "expired TUF metadata: Joomla 5.2.3 is stale, not outdated"
 conf 1h "" "$B/joomla-expired"
@@ -216,7 +271,7 @@ start_collector "$PORT"
 wait_until 30 sh -c "! '$COLLECTOR' --config '$COLL_CONF' catalog status | grep -q 'never read'" ||
 	fail "serve did not refresh the catalog: $(cat "$TMP/serve.log")"
 coll catalog status
-assert_eq 13 "$(echo "$OUT" | grep -c ' current ')" "every feed read by serve: $OUT"
+assert_eq 15 "$(echo "$OUT" | grep -c ' current ')" "every feed read by serve: $OUT"
 req /api/v1/reports -H "Content-Type: application/json" -H "Authorization: Bearer $TOKEN" \
 	--data-binary "@$TMP/doc.json"
 assert_eq 201 "$CODE" "posted: $BODY"

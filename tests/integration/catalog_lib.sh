@@ -34,6 +34,13 @@ start_feeds() {
 	cp "$FIX/drupal/release-history-drupal-current.COMPOSED.xml" "$WWW/dr-drupal.xml"
 	cp "$FIX/drupal/release-history-token-current.COMPOSED.xml" "$WWW/dr-token.xml"
 	cp "$FIX/drupal/release-history-unknown-project.xml" "$WWW/dr-unknown.xml"
+	# Joomla's XML update files (composed: ../shared has no real body of them), and a
+	# vendor's truncated one.
+	cp "$HUOLTO_SRC/tests/fixtures/joomla/core-list.COMPOSED.xml" "$WWW/core-list.xml"
+	mkdir -p "$WWW/jext"
+	cp "$HUOLTO_SRC/tests/fixtures/joomla/pkg-akeeba.COMPOSED.xml" "$WWW/jext/pkgakeeba.xml"
+	cp "$HUOLTO_SRC/tests/fixtures/joomla/collection.COMPOSED.xml" "$WWW/jext/collection.xml"
+	head -c 300 "$WWW/jext/pkgakeeba.xml" >"$WWW/jext/broken.xml"
 	# Wordfence Intelligence v3: only with the token (WF_TOKEN), as there.
 	WF_TOKEN=wf-test-token-5f1d9c
 	cp "$FIX/wordfence/production.sample.json" "$WWW/wf-production.json"
@@ -93,6 +100,7 @@ start_feeds() {
 			location = /php/branches.php { rewrite ^ /branches.json break; }
 			location = /joomla/cms/targets.json { rewrite ^ /tuf-targets.json break; }
 			location = /joomla-expired/cms/targets.json { rewrite ^ /tuf-expired.json break; }
+			location = /joomla/core/list.xml { rewrite ^ /core-list.xml break; }
 			location /eol/ { rewrite ^/eol/(\\w+)\\.json\$ /eol-\$1.json break; }
 			location /s429/ { add_header Retry-After 1800 always; return 429; }
 			location /s500/ { return 500; }

@@ -27,11 +27,15 @@ static inline time_t day(int y, int m, int d)
 /* The feeds were read on 2026-09-01: before the TUF metadata expired (2026-11-18). */
 #define READ_AT day(2026, 9, 1)
 
-/* Replace feed name's facts with the n fixture files rels, each parsed about abouts[i]. */
+/*
+ * Replace feed name's facts with the n fixture files rels, each parsed about
+ * abouts[i]: under ../shared/catalog/fixtures, or this repository's
+ * tests/fixtures for a rel starting "huolto:".
+ */
 static inline void feed_files(struct catalog_db *db, const char *name, catalog_parse_fn parse,
 			      size_t n, const char *const *rels, const char *const *abouts)
 {
-	const char *shared = getenv("HUOLTO_SHARED");
+	const char *shared = getenv("HUOLTO_SHARED"), *repo = getenv("HUOLTO_SRC");
 	struct catalog_source src = { .url = "https://test/" };
 	struct hu_err err = HU_ERR_INIT;
 
@@ -40,8 +44,12 @@ static inline void feed_files(struct catalog_db *db, const char *name, catalog_p
 	for (size_t i = 0; i < n; i++) {
 		char path[512], *data = NULL;
 		size_t len = 0;
-		snprintf(path, sizeof(path), "%s/catalog/fixtures/%s",
-			 shared ? shared : "../shared", rels[i]);
+		if (strncmp(rels[i], "huolto:", 7) == 0)
+			snprintf(path, sizeof(path), "%s/tests/fixtures/%s", repo ? repo : ".",
+				 rels[i] + 7);
+		else
+			snprintf(path, sizeof(path), "%s/catalog/fixtures/%s",
+				 shared ? shared : "../shared", rels[i]);
 		if (hu_read_local_file(path, 1 << 20, &data, &len, NULL, &err) < 0)
 			fail_msg("%s", hu_err_msg(&err));
 		if (parse(data, len, abouts ? abouts[i] : NULL, db, &err) < 0)

@@ -61,7 +61,7 @@ static int item(struct fixture *f, const char *kind, const char *version, time_t
 	json_t *it = json_pack("{s:s, s:s, s:s, s:s}", "kind", kind, "slug", "x", "version",
 			       version, "path", "/srv/x");
 	struct catalog_judgement j;
-	int r = catalog_judge_item(f->idx, it, when, &j);
+	int r = catalog_judge_item(f->idx, it, NULL, when, &j);
 
 	json_decref(it);
 	*v = (struct verdict){ .status = j.status };
@@ -155,7 +155,7 @@ static void test_not_judged(void **state)
 	/* an Update URI elsewhere: wordpress.org cannot judge it */
 	it = json_pack("{s:s, s:s, s:s, s:b}", "kind", "wordpress-plugin", "slug", "custom",
 		       "version", "2.1.0", "wordpress_org", 0);
-	assert_int_equal(catalog_judge_item(f->idx, it, SOON, &j), 1);
+	assert_int_equal(catalog_judge_item(f->idx, it, NULL, SOON, &j), 1);
 	catalog_judgement_clear(&j);
 	json_decref(it);
 	assert_int_equal(item(f, "wordpress-dropin", "2.5.4", SOON, NULL, &v), 1);

@@ -176,7 +176,7 @@ static void expect(struct fixture *f, const char *kind, const char *key, const c
 			       "version", version, "wordpress_org", 1);
 	struct catalog_judgement j;
 
-	assert_int_equal(catalog_judge_item(f->idx, it, SOON, &j), 0);
+	assert_int_equal(catalog_judge_item(f->idx, it, NULL, SOON, &j), 0);
 	if ((j.code ? strcmp(j.code, code) : *code) != 0 || j.status != status)
 		fail_msg("%s %s: %s/%d (%s), expected %s/%d", key, version, j.code ? j.code : "-",
 			 j.status, j.message, code, status);
@@ -253,7 +253,7 @@ static void expect_drupal(struct fixture *f, const char *kind, const char *proje
 			       project, "version", version);
 	struct catalog_judgement j;
 
-	assert_int_equal(catalog_judge_item(f->idx, it, SOON, &j), 0);
+	assert_int_equal(catalog_judge_item(f->idx, it, NULL, SOON, &j), 0);
 	if ((j.code ? strcmp(j.code, code) : *code) != 0 || j.status != status)
 		fail_msg("%s %s: %s/%d (%s), expected %s/%d", project, version,
 			 j.code ? j.code : "-", j.status, j.message, code, status);
@@ -316,7 +316,7 @@ static void test_drupal(void **state)
 	json_t *views = json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", "drupal-module", "slug", "views",
 				  "project", "views", "version", "7.x-3.11", "core", "7.x");
 	struct catalog_judgement j;
-	assert_int_equal(catalog_judge_item(f->idx, views, SOON, &j), 0);
+	assert_int_equal(catalog_judge_item(f->idx, views, NULL, SOON, &j), 0);
 	assert_string_equal(j.code, "catalog.unknown");
 	assert_string_equal(json_string_value(json_object_get(j.facts, "reason")),
 			    "not on drupal.org");
@@ -391,7 +391,7 @@ static void expect_vuln(struct fixture *f, const char *kind, const char *slug, c
 	struct catalog_judgement j;
 	char got[64] = "-";
 
-	assert_int_equal(catalog_judge_item(f->idx, it, SOON, &j), 0);
+	assert_int_equal(catalog_judge_item(f->idx, it, NULL, SOON, &j), 0);
 	const json_t *v = json_object_get(j.facts, fact);
 	if (json_is_string(v))
 		snprintf(got, sizeof(got), "%s", json_string_value(v));
@@ -456,7 +456,7 @@ static void test_wordfence(void **state)
 	json_t *it = json_pack("{s:s,s:s,s:s,s:s}", "kind", "wordpress-plugin", "slug", "backwpup",
 			       "key", "backwpup/backwpup.php", "version", "4.0.3");
 	struct catalog_judgement j;
-	assert_int_equal(catalog_judge_item(f->idx, it, READ_AT + 91 * 86400, &j), 0);
+	assert_int_equal(catalog_judge_item(f->idx, it, NULL, READ_AT + 91 * 86400, &j), 0);
 	assert_string_equal(j.code, "catalog.unknown");
 	assert_string_equal(json_string_value(json_object_get(j.facts, "vulnerabilities")),
 			    "catalog.stale");
