@@ -21,6 +21,7 @@ void coll_conf_clear(struct coll_conf *c)
 	free(c->sqlite);
 	alerts_conf_clear(&c->alerts);
 	catalog_conf_clear(&c->catalog);
+	customers_conf_clear(&c->customers);
 	*c = (struct coll_conf){ 0 };
 }
 
@@ -97,8 +98,9 @@ static int section(const struct hu_conf_node *root, const char *name, const char
 
 static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu_err *err)
 {
-	static const char *const top[] = { "listen",    "tls",    "storage", "limits", "threads",
-					   "heartbeat", "alerts", "catalog", NULL };
+	static const char *const top[] = { "listen",   "tls",       "storage", "limits",
+					   "threads",  "heartbeat", "alerts",  "catalog",
+					   "branding", "customers", NULL };
 	static const char *const tls_keys[] = { "cert", "key", "client_ca", NULL };
 	static const char *const storage_keys[] = { "sqlite", NULL };
 	static const char *const limits_keys[] = { "max_body", "connections", "timeout",
@@ -150,6 +152,9 @@ static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu
 	c->alerts.store.grace_s = c->grace_ms / 1000;
 	if (r >= 0)
 		r = catalog_conf_parse(hu_conf_get(root, "catalog"), &c->catalog, err);
+	if (r >= 0)
+		r = customers_conf_parse(hu_conf_get(root, "branding"),
+					 hu_conf_get(root, "customers"), &c->customers, err);
 	return r;
 }
 
@@ -181,6 +186,8 @@ int coll_conf_load(const char *path, bool required, struct coll_conf *ret, struc
 	if (r == -ENOENT && !required) {
 		hu_err_clear(err);
 		r = catalog_conf_parse(NULL, &c.catalog, err);
+		if (r >= 0)
+			r = customers_conf_parse(NULL, NULL, &c.customers, err);
 		if (r < 0)
 			coll_conf_clear(&c);
 		else
@@ -191,6 +198,8 @@ int coll_conf_load(const char *path, bool required, struct coll_conf *ret, struc
 		r = parse(&c, yaml->root, err);
 	else if (r >= 0)
 		r = catalog_conf_parse(NULL, &c.catalog, err);
+	if (r >= 0 && !yaml->root)
+		r = customers_conf_parse(NULL, NULL, &c.customers, err);
 	if (r >= 0 && !(c.path = strdup(path)))
 		r = -ENOMEM;
 	hu_conf_free(yaml);

@@ -9,6 +9,7 @@
 
 #include "alert_conf.h"
 #include "catalog_conf.h"
+#include "customer_conf.h"
 #include "huolto/err.h"
 
 #define COLL_DEFAULT_CONFIG "/etc/huolto/collector.yaml"
@@ -30,6 +31,7 @@ struct coll_conf {
 	int64_t grace_ms;            /* heartbeat.grace */
 	struct alerts_conf alerts;   /* alerts; alerts.enabled when the section is there */
 	struct catalog_conf catalog; /* catalog; catalog.enabled when the section is there */
+	struct customers_conf customers; /* branding, customers */
 };
 
 #define COLL_MAX_THREADS 64

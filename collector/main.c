@@ -18,6 +18,7 @@
 #include "huolto/fileio.h"
 #include "huolto/log.h"
 #include "huolto/schema.h"
+#include "hours_cmd.h"
 #include "http.h"
 #include "ingest.h"
 #include "site_cmd.h"
@@ -52,11 +53,23 @@ static void usage(FILE *f)
 		"  catalog status        each feed: current, stale or never read\n"
 		"  site show NAME        a site's current findings, and its inventory with\n"
 		"                        the latest versions the catalog knows\n"
+		"  hours add --site S --date YYYY-MM-DD --hours H --kind K --who NAME\n"
+		"            --note TEXT [--finding CODE]\n"
+		"                        log work (K: maintenance, development, support)\n"
+		"  hours list --month YYYY-MM [--site S] [--format text|csv|json]\n"
+		"  hours edit ID [--site ...]   change an entry's fields\n"
+		"  hours delete ID\n"
+		"  hours import FILE.csv all rows or none (header date,site,hours,kind,who,\n"
+		"                        note,finding)\n"
+		"  hours export --month YYYY-MM [--site S]   CSV for invoicing\n"
+		"  month close|reopen|show YYYY-MM\n"
+		"                        lock a month's hours (reopen is logged)\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config PATH     configuration file (default %s;\n"
 		"                        when that file is absent: defaults)\n"
-		"  -f, --format FORMAT   list, catalog status, site show: text or json\n"
+		"  -f, --format FORMAT   list, catalog status, site show, month show: text or\n"
+		"                        json; hours list: text, csv or json\n"
 		"  -v, --verbose         serve: log every request's outcome (debug)\n"
 		"  -h, --help            this help\n"
 		"  -V, --version         the version\n"
@@ -69,6 +82,7 @@ static void usage(FILE *f)
 struct cli {
 	const char *config;
 	const char *format;
+	struct cli_opts o; /* hours, month */
 	int verbose;
 	char **args;
 	int n_args;
@@ -83,12 +97,26 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "site", required_argument, NULL, 1 },
+		{ "date", required_argument, NULL, 2 },
+		{ "hours", required_argument, NULL, 3 },
+		{ "kind", required_argument, NULL, 4 },
+		{ "who", required_argument, NULL, 5 },
+		{ "note", required_argument, NULL, 6 },
+		{ "finding", required_argument, NULL, 7 },
+		{ "month", required_argument, NULL, 8 },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char **values[] = { NULL,      &c->o.site, &c->o.date,    &c->o.hours, &c->o.kind,
+				  &c->o.who, &c->o.note, &c->o.finding, &c->o.month };
 	int opt;
 
 	/* Options anywhere: GNU getopt permutes the arguments. */
 	while ((opt = getopt_long(argc, argv, "c:f:vhV", opts, NULL)) != -1) {
+		if (opt >= 1 && opt <= 8) {
+			*values[opt] = optarg;
+			continue;
+		}
 		switch (opt) {
 		case 'c':
 			c->config = optarg;
@@ -110,17 +138,21 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			return EXIT_USAGE;
 		}
 	}
-	if (c->format && strcmp(c->format, "text") != 0 && strcmp(c->format, "json") != 0) {
-		fprintf(stderr, "huolto-collector: --format: expected text or json, not \"%s\"\n",
-			c->format);
-		return EXIT_USAGE;
-	}
 	c->args = argv + optind;
 	c->n_args = argc - optind;
 	if (c->n_args == 0) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* hours list takes csv too (hours_cmd checks it); the rest text or json */
+	bool hours = strcmp(c->args[0], "hours") == 0;
+	if (c->format && strcmp(c->format, "text") != 0 && strcmp(c->format, "json") != 0 &&
+	    !(hours && strcmp(c->format, "csv") == 0)) {
+		fprintf(stderr, "huolto-collector: --format: expected text or json%s, not \"%s\"\n",
+			hours ? " or csv" : "", c->format);
+		return EXIT_USAGE;
+	}
+	c->o.format = c->format;
 	return -1;
 }
 
@@ -462,6 +494,20 @@ static int cmd_site(const struct cli *c)
 	return status;
 }
 
+/* hours ..., month ...: the store, and the configuration's customers. */
+static int cmd_hours(const struct cli *c)
+{
+	struct session ses = { 0 };
+	int status = session_open(c, false, &ses);
+
+	if (!status)
+		status = strcmp(c->args[0], "hours") == 0
+			     ? hours_cmd(&ses.conf, ses.store, &c->o, c->args, c->n_args)
+			     : month_cmd(ses.store, &c->o, c->args, c->n_args);
+	session_close(&ses);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -482,6 +528,8 @@ int main(int argc, char **argv)
 		return cmd_catalog(&c);
 	if (strcmp(cmd, "site") == 0)
 		return cmd_site(&c);
+	if (strcmp(cmd, "hours") == 0 || strcmp(cmd, "month") == 0)
+		return cmd_hours(&c);
 	fprintf(stderr, "huolto-collector: unknown command \"%s\"; try --help\n", cmd);
 	return EXIT_USAGE;
 }

@@ -77,6 +77,18 @@ struct store_queued {
 
 struct store;
 
+/* One entry of the hours log. */
+struct store_hours {
+	int64_t id;          /* 0 for a new entry */
+	const char *date;    /* YYYY-MM-DD */
+	const char *site;    /* the site the work was for */
+	int64_t hours;       /* hundredths (money.h): 1.5 h is 150 */
+	const char *kind;    /* maintenance, development, support */
+	const char *who;     /* who did it */
+	const char *note;    /* what was done */
+	const char *finding; /* the finding code it fixed, or NULL */
+};
+
 struct store_ops {
 	const char *name;
 	/* Add a credential holder with the SHA-256 (hex) of its token; -EEXIST when the name is
@@ -134,6 +146,29 @@ struct store_ops {
 	 */
 	int (*queue_next)(struct store *s, const char *channel, time_t now,
 			  struct store_queued *ret, struct hu_err *err);
+	/*
+	 * The hours log. Entries of a closed month cannot be added, changed or
+	 * deleted: -EPERM, err naming the month. Add n entries, all or none
+	 * (*ret_first_id: the first one's id, the rest follow in order).
+	 */
+	int (*hours_add)(struct store *s, const struct store_hours *v, size_t n, time_t now,
+			 int64_t *ret_first_id, struct hu_err *err);
+	/* Replace entry h->id (its month and the new one must be open); -ENOENT. */
+	int (*hours_edit)(struct store *s, const struct store_hours *h, time_t now,
+			  struct hu_err *err);
+	int (*hours_delete)(struct store *s, int64_t id, struct hu_err *err);
+	/*
+	 * Entries [{id, date, site, hours (hundredths), kind, who, note, finding}]
+	 * by date and id: of month ("YYYY-MM") or all (NULL), of site or all
+	 * (NULL); id > 0: that one only.
+	 */
+	int (*hours_list)(struct store *s, const char *month, const char *site, int64_t id,
+			  json_t **ret, struct hu_err *err);
+	/* Close or reopen month, logged with who and when; -EALREADY when it already is. */
+	int (*month_set)(struct store *s, const char *month, bool closed, const char *who,
+			 time_t now, struct hu_err *err);
+	/* {month, closed, log: [{action, who, at}]}: a month never closed is open. */
+	int (*month_get)(struct store *s, const char *month, json_t **ret, struct hu_err *err);
 	/* Delivered, or given up: remove it. */
 	int (*queue_done)(struct store *s, int64_t id, struct hu_err *err);
 	/* Failed: try again at next_at; error (no secrets in it) is kept for the API. */

@@ -62,6 +62,8 @@ static const char *const migrations[] = {
 	/* 3: findings the collector added from the catalog ('catalog'), apart from the agent's
 	   (''). */
 	"ALTER TABLE state ADD COLUMN origin TEXT NOT NULL DEFAULT '';",
+	/* 4: the hours log and month locks (store_sqlite_hours.c). */
+	sq_hours_migration,
 };
 
 struct sq {
@@ -468,6 +470,40 @@ static int sq_alert_list(struct store *s, json_t **ret, struct hu_err *err)
 	LOCKED(sqa_list(SQ(s)->db, ret, err));
 }
 
+static int sq_hours_add(struct store *s, const struct store_hours *v, size_t n, time_t now,
+			int64_t *ret_first_id, struct hu_err *err)
+{
+	LOCKED(sqh_add(SQ(s)->db, v, n, now, ret_first_id, err));
+}
+
+static int sq_hours_edit(struct store *s, const struct store_hours *h, time_t now,
+			 struct hu_err *err)
+{
+	LOCKED(sqh_edit(SQ(s)->db, h, now, err));
+}
+
+static int sq_hours_delete(struct store *s, int64_t id, struct hu_err *err)
+{
+	LOCKED(sqh_delete(SQ(s)->db, id, err));
+}
+
+static int sq_hours_list(struct store *s, const char *month, const char *site, int64_t id,
+			 json_t **ret, struct hu_err *err)
+{
+	LOCKED(sqh_list(SQ(s)->db, month, site, id, ret, err));
+}
+
+static int sq_month_set(struct store *s, const char *month, bool closed, const char *who,
+			time_t now, struct hu_err *err)
+{
+	LOCKED(sqh_month_set(SQ(s)->db, month, closed, who, now, err));
+}
+
+static int sq_month_get(struct store *s, const char *month, json_t **ret, struct hu_err *err)
+{
+	LOCKED(sqh_month_get(SQ(s)->db, month, ret, err));
+}
+
 static void sq_close(struct store *s)
 {
 	sqlite3_close(SQ(s)->db);
@@ -495,6 +531,12 @@ static const struct store_ops sqlite_ops = {
 	.queue_done = sq_queue_done,
 	.queue_retry = sq_queue_retry,
 	.alert_list = sq_alert_list,
+	.hours_add = sq_hours_add,
+	.hours_edit = sq_hours_edit,
+	.hours_delete = sq_hours_delete,
+	.hours_list = sq_hours_list,
+	.month_set = sq_month_set,
+	.month_get = sq_month_get,
 	.close = sq_close,
 };
 

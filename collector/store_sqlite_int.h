@@ -50,4 +50,16 @@ int sqa_queue_done(sqlite3 *db, int64_t id, struct hu_err *err);
 int sqa_queue_retry(sqlite3 *db, int64_t id, time_t next_at, const char *error, struct hu_err *err);
 int sqa_list(sqlite3 *db, json_t **ret, struct hu_err *err);
 
+/* The hours log and month locks (store_sqlite_hours.c): migration 4, and the ops. */
+extern const char sq_hours_migration[];
+int sqh_add(sqlite3 *db, const struct store_hours *v, size_t n, time_t now, int64_t *ret_first_id,
+	    struct hu_err *err);
+int sqh_edit(sqlite3 *db, const struct store_hours *h, time_t now, struct hu_err *err);
+int sqh_delete(sqlite3 *db, int64_t id, struct hu_err *err);
+int sqh_list(sqlite3 *db, const char *month, const char *site, int64_t id, json_t **ret,
+	     struct hu_err *err);
+int sqh_month_set(sqlite3 *db, const char *month, bool closed, const char *who, time_t now,
+		  struct hu_err *err);
+int sqh_month_get(sqlite3 *db, const char *month, json_t **ret, struct hu_err *err);
+
 #endif
