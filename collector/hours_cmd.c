@@ -464,11 +464,11 @@ int month_cmd(struct store *s, const struct cli_opts *o, char **args, int n_args
 		json_decref(m);
 		return 0;
 	}
-	bool close = strcmp(verb, "close") == 0;
+	bool closing = strcmp(verb, "close") == 0;
 	const char *who = operator_name(o);
-	r = s->ops->month_set(s, args[2], close, who, time(NULL), &err);
+	r = s->ops->month_set(s, args[2], closing, who, time(NULL), &err);
 	if (r < 0)
 		return fail(&err);
-	printf("month %s %s by %s\n", args[2], close ? "closed" : "reopened", who);
+	printf("month %s %s by %s\n", args[2], closing ? "closed" : "reopened", who);
 	return 0;
 }
