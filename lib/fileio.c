@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -113,4 +114,41 @@ int hu_read_local_file(const char *path, size_t max, char **ret_data, size_t *re
 	*ret_data = f.data;
 	*ret_len = f.len;
 	return 0;
+}
+
+int hu_write_local_file(const char *path, const void *data, size_t len, struct hu_err *err)
+{
+	char *part = NULL;
+	const char *p = data;
+	int fd, r = 0;
+
+	if (asprintf(&part, "%s.part", path) < 0)
+		return -ENOMEM;
+	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		r = hu_err_errno(err, errno, "%s", part);
+		free(part);
+		return r;
+	}
+	while (len > 0 && r == 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			r = hu_err_errno(err, n < 0 ? errno : EIO, "writing %s", part);
+		else {
+			p += n;
+			len -= (size_t)n;
+		}
+	}
+	if (r == 0 && fsync(fd) < 0)
+		r = hu_err_errno(err, errno, "writing %s", part);
+	if (close(fd) < 0 && r == 0)
+		r = hu_err_errno(err, errno, "writing %s", part);
+	if (r == 0 && rename(part, path) < 0)
+		r = hu_err_errno(err, errno, "renaming %s to %s", part, path);
+	if (r < 0)
+		unlink(part);
+	free(part);
+	return r;
 }

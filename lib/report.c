@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "huolto/report.h"
 
@@ -14,6 +15,17 @@ const char *hu_time_iso8601(time_t t, char *buf, size_t len)
 	if (!gmtime_r(&t, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, len, "1970-01-01T00:00:00Z");
 	return buf;
+}
+
+int hu_time_parse_iso8601(const char *s, time_t *ret)
+{
+	struct tm tm = { 0 };
+	const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+
+	if (!end || *end)
+		return -EINVAL;
+	*ret = timegm(&tm);
+	return 0;
 }
 
 int hu_uuid4(char buf[37])

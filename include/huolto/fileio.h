@@ -27,4 +27,10 @@ int hu_read_local_prefix(const char *path, size_t max, struct hu_file *ret, int6
 int hu_read_local_file(const char *path, size_t max, char **ret_data, size_t *ret_len,
 		       int64_t *ret_mtime, struct hu_err *err);
 
+/*
+ * Write len bytes of data to path whole or not at all: into "path.part",
+ * fsync, rename over path.
+ */
+int hu_write_local_file(const char *path, const void *data, size_t len, struct hu_err *err);
+
 #endif

@@ -50,6 +50,9 @@ json_t *hu_report_to_json(const struct hu_report *r);
 /* Format t as "2026-11-22T03:00:00Z" into buf (at least 21 bytes). */
 const char *hu_time_iso8601(time_t t, char *buf, size_t len);
 
+/* Parse "2026-11-22T03:00:00Z" (as hu_time_iso8601 writes it): 0, or -EINVAL. */
+int hu_time_parse_iso8601(const char *s, time_t *ret);
+
 /* A random UUID version 4 into buf (37 bytes). */
 int hu_uuid4(char buf[37]);
 
