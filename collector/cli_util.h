@@ -16,7 +16,7 @@ void cli_print_time(int64_t t);
 struct cli_opts {
 	const char *format;
 	const char *site, *date, *hours, *kind, *who, *note, *finding;
-	const char *month, *customer, *out;
+	const char *month, *customer, *out, *language;
 	bool all;
 };
 

@@ -15,6 +15,7 @@
 
 #include "hours_cmd.h"
 #include "hours_csv.h"
+#include "report_cmd.h"
 #include "huolto/fileio.h"
 #include "money.h"
 
@@ -423,8 +424,9 @@ static const char *operator_name(const struct cli_opts *o)
 	return pw ? pw->pw_name : "unknown";
 }
 
-int month_cmd(struct store *s, const struct cli_opts *o, char **args, int n_args)
+int month_cmd(const struct report_src *src, const struct cli_opts *o, char **args, int n_args)
 {
+	struct store *s = src->store;
 	const char *verb = n_args > 1 ? args[1] : "";
 	struct hu_err err = HU_ERR_INIT;
 	json_t *m = NULL;
@@ -466,9 +468,38 @@ int month_cmd(struct store *s, const struct cli_opts *o, char **args, int n_args
 	}
 	bool closing = strcmp(verb, "close") == 0;
 	const char *who = operator_name(o);
-	r = s->ops->month_set(s, args[2], closing, who, time(NULL), &err);
+	json_t *models = NULL;
+	struct store_frozen *frozen = NULL;
+	char **texts = NULL;
+	size_t n = 0;
+	r = closing ? report_models_all(src, args[2], &models, &err) : 0;
+	if (r >= 0 && closing) {
+		n = json_array_size(models);
+		frozen = calloc(n + 1, sizeof(*frozen));
+		texts = calloc(n + 1, sizeof(*texts));
+		r = frozen && texts ? 0 : -ENOMEM;
+		for (size_t i = 0; r >= 0 && i < n; i++) {
+			json_t *model = json_array_get(models, i);
+			frozen[i].site = json_string_value(json_object_get(model, "site"));
+			frozen[i].model = texts[i] = json_dumps(model, JSON_COMPACT);
+			if (!texts[i])
+				r = -ENOMEM;
+		}
+		if (r == -ENOMEM)
+			hu_err_set(&err, r, "out of memory");
+	}
+	if (r >= 0)
+		r = s->ops->month_set(s, args[2], closing, who, time(NULL), frozen, n, &err);
+	for (size_t i = 0; texts && i < n; i++)
+		free(texts[i]);
+	free(texts);
+	free(frozen);
+	json_decref(models);
 	if (r < 0)
 		return fail(&err);
-	printf("month %s %s by %s\n", args[2], closing ? "closed" : "reopened", who);
+	printf("month %s %s by %s", args[2], closing ? "closed" : "reopened", who);
+	if (closing)
+		printf("; the reports of its %zu sites are frozen", n);
+	printf("\n");
 	return 0;
 }

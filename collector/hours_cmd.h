@@ -5,11 +5,13 @@
 
 #include "cli_util.h"
 #include "coll_conf.h"
+#include "report_model.h"
 #include "store.h"
 
 /* args[0] is "hours" / "month"; returns the exit status. */
 int hours_cmd(const struct coll_conf *conf, struct store *s, const struct cli_opts *o, char **args,
 	      int n_args);
-int month_cmd(struct store *s, const struct cli_opts *o, char **args, int n_args);
+/* Closing a month freezes its reports' models (report_cmd.h), built from src. */
+int month_cmd(const struct report_src *src, const struct cli_opts *o, char **args, int n_args);
 
 #endif

@@ -21,6 +21,7 @@
 #include "hours_cmd.h"
 #include "http.h"
 #include "ingest.h"
+#include "report_cmd.h"
 #include "site_cmd.h"
 #include "store.h"
 #include "token.h"
@@ -63,13 +64,18 @@ static void usage(FILE *f)
 		"                        note,finding)\n"
 		"  hours export --month YYYY-MM [--site S]   CSV for invoicing\n"
 		"  month close|reopen|show YYYY-MM\n"
-		"                        lock a month's hours (reopen is logged)\n"
+		"                        lock a month's hours and reports (reopen is logged)\n"
+		"  report --month YYYY-MM (--site S | --customer C | --all)\n"
+		"         [--format html,pdf] [--out DIR] [--language fi|en]\n"
+		"                        the month's site reports (DIR/SITE-YYYY-MM.html, .pdf);\n"
+		"                        --all also the team overview (overview-YYYY-MM.*)\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config PATH     configuration file (default %s;\n"
 		"                        when that file is absent: defaults)\n"
 		"  -f, --format FORMAT   list, catalog status, site show, month show: text or\n"
-		"                        json; hours list: text, csv or json\n"
+		"                        json; hours list: text, csv or json; report: html,\n"
+		"                        pdf or html,pdf (the default)\n"
 		"  -v, --verbose         serve: log every request's outcome (debug)\n"
 		"  -h, --help            this help\n"
 		"  -V, --version         the version\n"
@@ -82,7 +88,7 @@ static void usage(FILE *f)
 struct cli {
 	const char *config;
 	const char *format;
-	struct cli_opts o; /* hours, month */
+	struct cli_opts o; /* hours, month, report */
 	int verbose;
 	char **args;
 	int n_args;
@@ -105,16 +111,25 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		{ "note", required_argument, NULL, 6 },
 		{ "finding", required_argument, NULL, 7 },
 		{ "month", required_argument, NULL, 8 },
+		{ "customer", required_argument, NULL, 9 },
+		{ "out", required_argument, NULL, 10 },
+		{ "language", required_argument, NULL, 11 },
+		{ "all", no_argument, NULL, 12 },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char **values[] = { NULL,      &c->o.site, &c->o.date,    &c->o.hours, &c->o.kind,
-				  &c->o.who, &c->o.note, &c->o.finding, &c->o.month };
+	const char **values[] = { NULL,        &c->o.site,     &c->o.date, &c->o.hours,
+				  &c->o.kind,  &c->o.who,      &c->o.note, &c->o.finding,
+				  &c->o.month, &c->o.customer, &c->o.out,  &c->o.language };
 	int opt;
 
 	/* Options anywhere: GNU getopt permutes the arguments. */
 	while ((opt = getopt_long(argc, argv, "c:f:vhV", opts, NULL)) != -1) {
-		if (opt >= 1 && opt <= 8) {
+		if (opt >= 1 && opt <= 11) {
 			*values[opt] = optarg;
+			continue;
+		}
+		if (opt == 12) {
+			c->o.all = true;
 			continue;
 		}
 		switch (opt) {
@@ -144,10 +159,11 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	/* hours list takes csv too (hours_cmd checks it); the rest text or json */
+	/* hours list takes csv too (hours_cmd checks it); report html,pdf (report_cmd
+	 * checks it); the rest text or json */
 	bool hours = strcmp(c->args[0], "hours") == 0;
-	if (c->format && strcmp(c->format, "text") != 0 && strcmp(c->format, "json") != 0 &&
-	    !(hours && strcmp(c->format, "csv") == 0)) {
+	if (c->format && strcmp(c->args[0], "report") != 0 && strcmp(c->format, "text") != 0 &&
+	    strcmp(c->format, "json") != 0 && !(hours && strcmp(c->format, "csv") == 0)) {
 		fprintf(stderr, "huolto-collector: --format: expected text or json%s, not \"%s\"\n",
 			hours ? " or csv" : "", c->format);
 		return EXIT_USAGE;
@@ -494,16 +510,42 @@ static int cmd_site(const struct cli *c)
 	return status;
 }
 
-/* hours ..., month ...: the store, and the configuration's customers. */
+/*
+ * hours ..., month ..., report ...: the store, the configuration's
+ * customers and, for what renders reports (month close freezes them), the
+ * catalog.
+ */
 static int cmd_hours(const struct cli *c)
 {
 	struct session ses = { 0 };
-	int status = session_open(c, false, &ses);
+	bool hours = strcmp(c->args[0], "hours") == 0;
+	int status = session_open(c, !hours, &ses);
 
-	if (!status)
-		status = strcmp(c->args[0], "hours") == 0
-			     ? hours_cmd(&ses.conf, ses.store, &c->o, c->args, c->n_args)
-			     : month_cmd(ses.store, &c->o, c->args, c->n_args);
+	if (status) {
+		session_close(&ses);
+		return status;
+	}
+	if (hours) {
+		status = hours_cmd(&ses.conf, ses.store, &c->o, c->args, c->n_args);
+	} else {
+		struct catalog_index *idx = ses.catalog_on ? catalog_live_get(&ses.catalog) : NULL;
+		struct report_src src = {
+			.store = ses.store,
+			.customers = &ses.conf.customers,
+			.catalog = idx,
+			.grace_s = ses.conf.grace_ms / 1000,
+			.now = time(NULL),
+		};
+		if (strcmp(c->args[0], "month") == 0)
+			status = month_cmd(&src, &c->o, c->args, c->n_args);
+		else if (c->n_args != 1)
+			status = (fprintf(stderr, "huolto-collector: report takes options only\n"),
+				  EXIT_USAGE);
+		else
+			status = report_cmd(&src, &c->o);
+		if (idx)
+			catalog_live_put(&ses.catalog, idx);
+	}
 	session_close(&ses);
 	return status;
 }
@@ -528,7 +570,7 @@ int main(int argc, char **argv)
 		return cmd_catalog(&c);
 	if (strcmp(cmd, "site") == 0)
 		return cmd_site(&c);
-	if (strcmp(cmd, "hours") == 0 || strcmp(cmd, "month") == 0)
+	if (strcmp(cmd, "hours") == 0 || strcmp(cmd, "month") == 0 || strcmp(cmd, "report") == 0)
 		return cmd_hours(&c);
 	fprintf(stderr, "huolto-collector: unknown command \"%s\"; try --help\n", cmd);
 	return EXIT_USAGE;

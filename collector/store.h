@@ -89,6 +89,12 @@ struct store_hours {
 	const char *finding; /* the finding code it fixed, or NULL */
 };
 
+/* A site's report model (JSON text) frozen when its month is closed. */
+struct store_frozen {
+	const char *site;
+	const char *model;
+};
+
 struct store_ops {
 	const char *name;
 	/* Add a credential holder with the SHA-256 (hex) of its token; -EEXIST when the name is
@@ -164,9 +170,25 @@ struct store_ops {
 	 */
 	int (*hours_list)(struct store *s, const char *month, const char *site, int64_t id,
 			  json_t **ret, struct hu_err *err);
-	/* Close or reopen month, logged with who and when; -EALREADY when it already is. */
+	/*
+	 * Close or reopen month, logged with who and when; -EALREADY when it already is.
+	 * Closing keeps the n report models of frozen with it, in the same transaction;
+	 * reopening drops them.
+	 */
 	int (*month_set)(struct store *s, const char *month, bool closed, const char *who,
-			 time_t now, struct hu_err *err);
+			 time_t now, const struct store_frozen *frozen, size_t n,
+			 struct hu_err *err);
+	/* The report models frozen with month: [{site, model (JSON text)}], by site. */
+	int (*month_frozen)(struct store *s, const char *month, json_t **ret, struct hu_err *err);
+	/*
+	 * The documents that reported on site (NULL: on any site), generated in
+	 * [from, to): [{site, document, at}] by time and document.
+	 */
+	int (*site_documents)(struct store *s, const char *site, time_t from, time_t to,
+			      json_t **ret, struct hu_err *err);
+	/* The names of the sites documents generated in [from, to) reported on, sorted. */
+	int (*sites_between)(struct store *s, time_t from, time_t to, json_t **ret,
+			     struct hu_err *err);
 	/* {month, closed, log: [{action, who, at}]}: a month never closed is open. */
 	int (*month_get)(struct store *s, const char *month, json_t **ret, struct hu_err *err);
 	/* Delivered, or given up: remove it. */

@@ -64,6 +64,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE state ADD COLUMN origin TEXT NOT NULL DEFAULT '';",
 	/* 4: the hours log and month locks (store_sqlite_hours.c). */
 	sq_hours_migration,
+	/* 5: which documents reported on each site, and reports frozen with their month. */
+	sq_reports_migration,
 };
 
 struct sq {
@@ -494,9 +496,26 @@ static int sq_hours_list(struct store *s, const char *month, const char *site, i
 }
 
 static int sq_month_set(struct store *s, const char *month, bool closed, const char *who,
-			time_t now, struct hu_err *err)
+			time_t now, const struct store_frozen *frozen, size_t n, struct hu_err *err)
 {
-	LOCKED(sqh_month_set(SQ(s)->db, month, closed, who, now, err));
+	LOCKED(sqh_month_set(SQ(s)->db, month, closed, who, now, frozen, n, err));
+}
+
+static int sq_month_frozen(struct store *s, const char *month, json_t **ret, struct hu_err *err)
+{
+	LOCKED(sqr_frozen(SQ(s)->db, month, ret, err));
+}
+
+static int sq_site_documents(struct store *s, const char *site, time_t from, time_t to,
+			     json_t **ret, struct hu_err *err)
+{
+	LOCKED(sqr_site_documents(SQ(s)->db, site, from, to, ret, err));
+}
+
+static int sq_sites_between(struct store *s, time_t from, time_t to, json_t **ret,
+			    struct hu_err *err)
+{
+	LOCKED(sqr_sites_between(SQ(s)->db, from, to, ret, err));
 }
 
 static int sq_month_get(struct store *s, const char *month, json_t **ret, struct hu_err *err)
@@ -537,6 +556,9 @@ static const struct store_ops sqlite_ops = {
 	.hours_list = sq_hours_list,
 	.month_set = sq_month_set,
 	.month_get = sq_month_get,
+	.month_frozen = sq_month_frozen,
+	.site_documents = sq_site_documents,
+	.sites_between = sq_sites_between,
 	.close = sq_close,
 };
 

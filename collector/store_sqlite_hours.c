@@ -204,7 +204,7 @@ int sqh_list(sqlite3 *db, const char *month, const char *site, int64_t id, json_
 }
 
 int sqh_month_set(sqlite3 *db, const char *month, bool closed, const char *who, time_t now,
-		  struct hu_err *err)
+		  const struct store_frozen *frozen, size_t n, struct hu_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int r = sq_exec(db, "BEGIN IMMEDIATE", err);
@@ -243,6 +243,8 @@ int sqh_month_set(sqlite3 *db, const char *month, bool closed, const char *who, 
 			r = sq_db_error(db, err, "month_log");
 	}
 	sqlite3_finalize(st);
+	if (r >= 0)
+		r = sqr_freeze(db, month, frozen, closed ? n : 0, err);
 	return in_transaction(db, r, err);
 }
 

@@ -59,7 +59,21 @@ int sqh_delete(sqlite3 *db, int64_t id, struct hu_err *err);
 int sqh_list(sqlite3 *db, const char *month, const char *site, int64_t id, json_t **ret,
 	     struct hu_err *err);
 int sqh_month_set(sqlite3 *db, const char *month, bool closed, const char *who, time_t now,
-		  struct hu_err *err);
+		  const struct store_frozen *frozen, size_t n, struct hu_err *err);
 int sqh_month_get(sqlite3 *db, const char *month, json_t **ret, struct hu_err *err);
+
+/*
+ * What the reports read (store_sqlite_reports.c): migration 5; each site of
+ * a stored document (inside document_put's transaction); the ops.
+ */
+extern const char sq_reports_migration[];
+int sqr_document_sites(sqlite3 *db, const struct store_doc *d, struct hu_err *err);
+int sqr_site_documents(sqlite3 *db, const char *site, time_t from, time_t to, json_t **ret,
+		       struct hu_err *err);
+int sqr_sites_between(sqlite3 *db, time_t from, time_t to, json_t **ret, struct hu_err *err);
+/* Replace month's frozen models by the n of v (inside month_set's transaction). */
+int sqr_freeze(sqlite3 *db, const char *month, const struct store_frozen *v, size_t n,
+	       struct hu_err *err);
+int sqr_frozen(sqlite3 *db, const char *month, json_t **ret, struct hu_err *err);
 
 #endif

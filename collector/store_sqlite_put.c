@@ -302,6 +302,8 @@ static int put_all(struct put *p, struct store_put *ret)
 	ret->duplicate = sqlite3_changes(p->db) == 0;
 	if (ret->duplicate)
 		return 0;
+	if ((r = sqr_document_sites(p->db, d, p->err)) < 0)
+		return r;
 findings:
 	/* catalog_only: the agent's alert state is not swept (agent NULL). */
 	if (p->alerts &&

@@ -117,20 +117,26 @@ printf 'storage: {sqlite: %s}\n' "$TMP/new.db" >"$TMP/c.yaml"
 sqlite3 "$TMP/new.db" "PRAGMA user_version = 99"
 coll agent list
 assert_eq 1 "$STATUS" "a newer database"
-assert_contains "$ERR" "schema version 99; this huolto knows 4" "newer database message"
+assert_contains "$ERR" "schema version 99; this huolto knows 5" "newer database message"
 
 # A version 1 database (before alerts, findings' origin and the hours log) is migrated forward.
 printf 'storage: {sqlite: %s}\n' "$TMP/v1.db" >"$TMP/c.yaml"
 coll agent add old
 sqlite3 "$TMP/v1.db" "DROP TABLE alert_queue; DROP TABLE alerts; ALTER TABLE state DROP COLUMN origin;
 DROP TABLE hours; DROP TABLE months; DROP TABLE month_log;
+DROP TABLE site_documents; DROP TABLE report_frozen;
+INSERT INTO documents (id, agent, generated_at, received_at, status, body) VALUES ('d1', 'old',
+ '2026-10-05T03:00:00Z', 1, 'ok', '{\"sites\": [{\"name\": \"a.test\"}, {\"name\": \"b.test\"}]}');
 INSERT INTO state (agent, site, code, target, status, since, updated_at, document)
 VALUES ('old', 'a.test', 'php.ok', '', 'ok', 1, 1, 'd1'); PRAGMA user_version = 1"
 coll agent list
 assert_eq 0 "$STATUS" "migrating from version 1: $ERR"
 assert_contains "$OUT" "old" "its agents kept"
-assert_eq 4 "$(sqlite3 "$TMP/v1.db" "PRAGMA user_version")" "migrated to 4"
+assert_eq 5 "$(sqlite3 "$TMP/v1.db" "PRAGMA user_version")" "migrated to 5"
 assert_eq "php.ok|" "$(sqlite3 "$TMP/v1.db" "SELECT code, origin FROM state")" "a finding kept, as the agent's"
 assert_eq "0 0" "$(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM alerts") $(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM alert_queue")" "the alert tables made"
 assert_eq 0 "$(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM hours")" "the hours log made"
+assert_eq "a.test|d1|1791169200 b.test|d1|1791169200" \
+	"$(sqlite3 "$TMP/v1.db" "SELECT site, document, at FROM site_documents ORDER BY site" | tr '\n' ' ' | sed 's/ $//')" \
+	"the stored document's sites, by its generated_at"
 echo PASS

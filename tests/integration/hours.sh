@@ -121,7 +121,7 @@ assert_contains "$ERR" "line 1: expected the header date,site,hours,kind,who,not
 note "month close locks the month; reopen is logged"
 coll month close 2026-10 --who Maija
 assert_eq 0 "$STATUS" "close: $ERR"
-assert_eq "month 2026-10 closed by Maija" "$OUT" "said"
+assert_eq "month 2026-10 closed by Maija; the reports of its 2 sites are frozen" "$OUT" "said"
 coll hours add --site acme.fi --date 2026-10-30 --hours 1 --kind support --who M --note x
 assert_eq 1 "$STATUS" "add to a closed month"
 assert_contains "$ERR" "the month 2026-10 is closed: reopen it first" "why"
