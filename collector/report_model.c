@@ -82,7 +82,7 @@ struct batch {
 	struct walk *w;
 	size_t n;
 	json_t *index;     /* {site: its walk's index} */
-	json_t *evaluated; /* {document id: true}: judged against the catalog already */
+	json_t *evaluated; /* {"%p" of a parsed document: true}: judged against the catalog */
 };
 
 /* Read document id once and give it to each of rows[first, end) (its sites). */
@@ -117,15 +117,12 @@ static int take_document(struct batch *b, const json_t *rows, size_t first, size
 	return r;
 }
 
-static int walk_all(struct batch *b, struct hu_err *err)
+/* The documents of rows (by time and document), each read once for its rows' sites. */
+static int walk_rows(struct batch *b, const json_t *rows, struct hu_err *err)
 {
-	struct store *st = b->src->store;
-	json_t *rows = NULL;
-	size_t i = 0, n;
-	int r =
-	    st->ops->site_documents(st, b->n == 1 ? b->sites[0] : NULL, b->from, b->to, &rows, err);
+	size_t i = 0, n = json_array_size(rows);
+	int r = 0;
 
-	n = json_array_size(rows);
 	while (r >= 0 && i < n) {
 		const char *id =
 		    json_string_value(json_object_get(json_array_get(rows, i), "document"));
@@ -137,7 +134,25 @@ static int walk_all(struct batch *b, struct hu_err *err)
 		r = take_document(b, rows, i, end, err);
 		i = end;
 	}
-	json_decref(rows);
+	return r;
+}
+
+/* A few sites: their own documents; many: every document of the month, once. */
+#define FEW_SITES 16
+
+static int walk_all(struct batch *b, struct hu_err *err)
+{
+	struct store *st = b->src->store;
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < (b->n <= FEW_SITES ? b->n : 1); i++) {
+		json_t *rows = NULL;
+		r = st->ops->site_documents(st, b->n <= FEW_SITES ? b->sites[i] : NULL, b->from,
+					    b->to, &rows, err);
+		if (r >= 0)
+			r = walk_rows(b, rows, err);
+		json_decref(rows);
+	}
 	return r;
 }
 
@@ -240,11 +255,12 @@ static int billing(const struct report_src *src, const char *site, const char *m
 static int current(struct batch *b, const char *site, struct walk *w, json_t *model)
 {
 	const struct report_src *src = b->src;
-	const char *id = json_string_value(json_object_get(w->last_doc, "id"));
 	json_t *s = NULL;
+	char id[32];
 
-	/* A server's last document is shared by its sites: judged once. */
-	if (w->last_doc && src->catalog && id && !json_object_get(b->evaluated, id)) {
+	/* A server's last document, read once for its sites, is judged once (by object). */
+	snprintf(id, sizeof(id), "%p", (void *)w->last_doc);
+	if (w->last_doc && src->catalog && !json_object_get(b->evaluated, id)) {
 		if (catalog_eval_doc(src->catalog, w->last_doc, src->now) < 0 ||
 		    json_object_set_new(b->evaluated, id, json_true()) < 0)
 			return -ENOMEM;
