@@ -54,8 +54,10 @@ int report_i18n_open(struct report_i18n *t, const char *localedir, struct hu_err
 		return -ENOMEM;
 	}
 	t->en = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	t->fi =
-	    newlocale(LC_MESSAGES_MASK, "fi_FI.UTF-8", newlocale(LC_ALL_MASK, "C", (locale_t)0));
+	locale_t base = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	t->fi = base ? newlocale(LC_MESSAGES_MASK, "fi_FI.UTF-8", base) : (locale_t)0;
+	if (base && !t->fi)
+		freelocale(base); /* a failed newlocale leaves its base as it was */
 	if (!t->en || !t->fi) {
 		report_i18n_close(t);
 		return hu_err_set(
