@@ -37,15 +37,12 @@ static bool is_date(const char *s)
 	       strcmp(back, s) == 0;
 }
 
-/* "YYYY-MM". */
+/* "YYYY-MM" (report_month_bounds reads it). */
 static bool is_month(const char *s)
 {
-	char day[16];
+	time_t from, to;
 
-	if (!s || strlen(s) != 7)
-		return false;
-	snprintf(day, sizeof(day), "%s-01", s);
-	return is_date(day);
+	return report_month_bounds(s, &from, &to) == 0;
 }
 
 /* Text a person wrote: not empty, bounded, no control characters. */

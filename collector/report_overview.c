@@ -10,21 +10,12 @@
 
 #include "huolto/status.h"
 #include "report.h"
+#include "report_site_int.h"
 #include "report_text.h"
-
-static const char *str(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static json_int_t num(const json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
 
 static int rank_of(const json_t *m)
 {
-	enum hu_status s = hu_status_from_name(str(m, "status"));
+	enum hu_status s = hu_status_from_name(jstr(m, "status"));
 
 	return hu_status_rank(s == _HU_STATUS_INVALID ? HU_UNKNOWN : s);
 }
@@ -34,7 +25,7 @@ static int by_worst(const void *a, const void *b)
 	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
 	int d = rank_of(y) - rank_of(x);
 
-	return d ? d : strcmp(str(x, "site"), str(y, "site"));
+	return d ? d : strcmp(jstr(x, "site"), jstr(y, "site"));
 }
 
 /* The open problems of a model: their count, and the worst one's title. */
@@ -47,13 +38,13 @@ static size_t problems(const json_t *m, const char **worst)
 	*worst = NULL;
 	json_array_foreach(json_object_get(m, "findings"), i, f)
 	{
-		enum hu_status s = hu_status_from_name(str(f, "status"));
+		enum hu_status s = hu_status_from_name(jstr(f, "status"));
 		if (s == HU_OK || s == _HU_STATUS_INVALID)
 			continue;
 		n++;
 		if (hu_status_rank(s) > w) {
 			w = hu_status_rank(s);
-			*worst = report_finding_title(str(f, "code"));
+			*worst = report_finding_title(jstr(f, "code"));
 		}
 	}
 	return n;
@@ -71,21 +62,22 @@ static void sites(struct rdoc *d, json_t **v, size_t n, enum report_lang lang)
 		const char *worst;
 		size_t k = problems(m, &worst);
 		char probs[512], used[48];
-		enum hu_status s = hu_status_from_name(str(m, "status"));
-		if (num(json_object_get(m, "coverage"), "received") == 0)
+		enum hu_status s = hu_status_from_name(jstr(m, "status"));
+		if (jint(json_object_get(m, "coverage"), "received") == 0)
 			s = HU_UNKNOWN;
 		if (k)
 			snprintf(probs, sizeof(probs), "%zu: %s", k, _(worst));
 		else
 			snprintf(probs, sizeof(probs), "%s",
-				 num(json_object_get(m, "coverage"), "received") ? "0"
-										 : _("no results"));
+				 jint(json_object_get(m, "coverage"), "received")
+				     ? "0"
+				     : _("no results"));
 		used[0] = '\x01';
-		report_fmt_hours(lang, num(m, "hours_used"), used + 1, sizeof(used) - 1);
+		report_fmt_hours(lang, jint(m, "hours_used"), used + 1, sizeof(used) - 1);
 		const json_t *cust = json_object_get(m, "customer");
 		const char *cells[] = {
 			_(report_status_word(s == _HU_STATUS_INVALID ? HU_UNKNOWN : s)),
-			str(m, "site"), str(cust, "name") ? str(cust, "name") : "-", probs, used
+			jstr(m, "site"), jstr(cust, "name") ? jstr(cust, "name") : "-", probs, used
 		};
 		rdoc_row(d, t, s == _HU_STATUS_INVALID ? HU_UNKNOWN : s, cells);
 	}
@@ -107,25 +99,25 @@ static void customers(struct rdoc *d, json_t **v, size_t n, enum report_lang lan
 	for (size_t i = 0; i < n; i++) {
 		const json_t *cust = json_object_get(v[i], "customer");
 		const json_t *bill = json_object_get(v[i], "bill");
-		const char *cur = str(json_object_get(v[i], "plan"), "currency");
+		const char *cur = jstr(json_object_get(v[i], "plan"), "currency");
 		char sites_n[32], hrs[48], incl[48], used[112], extra[48], sub[64], total[64];
-		if (!json_is_object(cust) || json_object_get(seen, str(cust, "id")))
+		if (!json_is_object(cust) || json_object_get(seen, jstr(cust, "id")))
 			continue;
-		json_object_set_new(seen, str(cust, "id"), json_true());
+		json_object_set_new(seen, jstr(cust, "id"), json_true());
 		if (!t)
 			t = rdoc_table(d, _("Billing per customer"), 6, hd);
 		snprintf(sites_n, sizeof(sites_n), "\x01%zu",
 			 json_array_size(json_object_get(cust, "sites")));
-		report_fmt_hours(lang, num(bill, "used"), hrs, sizeof(hrs));
-		report_fmt_hours(lang, num(bill, "included"), incl, sizeof(incl));
+		report_fmt_hours(lang, jint(bill, "used"), hrs, sizeof(hrs));
+		report_fmt_hours(lang, jint(bill, "included"), incl, sizeof(incl));
 		snprintf(used, sizeof(used), "\x01%s%s%s", hrs,
-			 num(bill, "included") > 0 ? " / " : "",
-			 num(bill, "included") > 0 ? incl : "");
-		report_fmt_hours(lang, num(bill, "extra"), extra + 1, sizeof(extra) - 1);
-		report_fmt_money(lang, num(bill, "subtotal"), cur, sub + 1, sizeof(sub) - 1);
-		report_fmt_money(lang, num(bill, "total"), cur, total + 1, sizeof(total) - 1);
+			 jint(bill, "included") > 0 ? " / " : "",
+			 jint(bill, "included") > 0 ? incl : "");
+		report_fmt_hours(lang, jint(bill, "extra"), extra + 1, sizeof(extra) - 1);
+		report_fmt_money(lang, jint(bill, "subtotal"), cur, sub + 1, sizeof(sub) - 1);
+		report_fmt_money(lang, jint(bill, "total"), cur, total + 1, sizeof(total) - 1);
 		extra[0] = sub[0] = total[0] = '\x01';
-		const char *cells[] = { str(cust, "name"), sites_n, used, extra, sub, total };
+		const char *cells[] = { jstr(cust, "name"), sites_n, used, extra, sub, total };
 		rdoc_row(d, t, -1, cells);
 	}
 	if (!t)
@@ -146,7 +138,7 @@ int report_overview_doc(const json_t *models, const char *month, time_t now,
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		v[i] = json_array_get(models, i);
-		enum hu_status s = hu_status_from_name(str(v[i], "status"));
+		enum hu_status s = hu_status_from_name(jstr(v[i], "status"));
 		counts[s == _HU_STATUS_INVALID ? HU_UNKNOWN : s]++;
 	}
 	qsort(v, n, sizeof(*v), by_worst);

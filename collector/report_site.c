@@ -38,7 +38,7 @@ void fmt_iso_date(enum report_lang l, const char *iso, char *buf, size_t len)
 		report_fmt_date(l, timegm(&tm), buf, len);
 }
 
-static json_int_t jint(const json_t *o, const char *k)
+json_int_t jint(const json_t *o, const char *k)
 {
 	return json_integer_value(json_object_get(o, k));
 }

@@ -14,8 +14,9 @@ struct site_ctx {
 	enum report_lang lang;
 };
 
-/* o[k] as a string, or NULL. */
+/* o[k] as a string, or NULL; as an integer, or 0. */
 const char *jstr(const json_t *o, const char *k);
+json_int_t jint(const json_t *o, const char *k);
 /* A finding's status (enum hu_status), -1 when it has none. */
 int finding_status(const json_t *f);
 /* "2026-11-22..." (an ISO 8601 date or time) as the language's date; "-" when not one. */

@@ -21,11 +21,6 @@ static bool starts(const char *s, const char *prefix)
 	return s && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static json_int_t jint(const json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
 /* The worst status of the findings with prefix (NULL: any) and target (NULL: any); -1: none. */
 static int worst(const json_t *m, const char *prefix, const char *target, const json_t **which)
 {
