@@ -353,3 +353,25 @@ int catalog_judge_db(const struct catalog_index *idx, const char *version, const
 	int r = judge_life(idx, is_mariadb ? &mariadb : &mysql, release, now, j, &life);
 	return r < 0 ? r : 0;
 }
+
+int catalog_judge_inventory(const struct catalog_index *idx, json_t *inventory, time_t now)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(inventory, i, item)
+	{
+		struct catalog_judgement j = { 0 };
+		json_t *c = json_null();
+		int r = idx ? catalog_judge_item(idx, item, inventory, now, &j) : 1;
+		if (r < 0)
+			return r;
+		if (r == 0)
+			c = json_pack("{s:s, s:s?, s:s?, s:s?}", "status", hu_status_name(j.status),
+				      "code", j.code, "latest", j.latest, "message", j.message);
+		catalog_judgement_clear(&j);
+		if (!c || json_object_set_new(item, "catalog", c) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}

@@ -37,6 +37,13 @@ void catalog_judgement_clear(struct catalog_judgement *j);
 int catalog_judge_item(const struct catalog_index *idx, const json_t *item, const json_t *inventory,
 		       time_t now, struct catalog_judgement *ret);
 
+/*
+ * Each item of a site's inventory gets "catalog": {status, code, latest,
+ * message}, or null when not judged (idx NULL, or nothing to say about its
+ * kind): what `site show` and the monthly reports list. 0 or -ENOMEM.
+ */
+int catalog_judge_inventory(const struct catalog_index *idx, json_t *inventory, time_t now);
+
 /* A PHP branch ("8.2") at version: php.ok / php.security_only / php.eol_soon / php.eol. */
 int catalog_judge_php(const struct catalog_index *idx, const char *version, time_t now,
 		      struct catalog_judgement *ret);

@@ -110,6 +110,31 @@ int chart_values(struct chart *c, const double *a, const double *b, size_t n, co
 	return 0;
 }
 
+/*
+ * A label cut to at most max characters (UTF-8 code points), the last one an
+ * ellipsis when cut, so that it stays in the space left of the bars: the
+ * canvases cannot measure text before drawing it. At 8 points a character of
+ * DejaVu Sans is at most about 5.5 units wide.
+ */
+#define ELLIPSIS "\xe2\x80\xa6"
+
+static const char *fit_label(const char *s, size_t max, char *buf, size_t size)
+{
+	size_t n = 0, cut = 0;
+
+	for (size_t i = 0; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) == 0x80)
+			continue;
+		if (++n == max)
+			cut = i; /* where the max-th character starts */
+	}
+	if (n <= max || cut + sizeof(ELLIPSIS) > size)
+		return s;
+	memcpy(buf, s, cut);
+	memcpy(buf + cut, ELLIPSIS, sizeof(ELLIPSIS));
+	return buf;
+}
+
 /* The timeline: labels in the left third, spans over [t0, t1] right of them. */
 static void draw_timeline(const struct chart *c, const struct canvas_ops *o, void *ctx)
 {
@@ -126,7 +151,9 @@ static void draw_timeline(const struct chart *c, const struct canvas_ops *o, voi
 	for (size_t i = 0; i < c->n_spans; i++) {
 		const struct chart_span *s = &c->spans[i];
 		double y = top + row * (double)i;
-		o->text(ctx, left - 6, y + 12, s->label, 8, 1, INK);
+		char fit[160]; /* 29 characters of at most 4 bytes, and the ellipsis */
+		o->text(ctx, left - 6, y + 12, fit_label(s->label, 30, fit, sizeof(fit)), 8, 1,
+			INK);
 		double x1 = X(s->from), x2 = X(s->to);
 		o->rect(ctx, x1, y + 3, fmax(x2 - x1, 1.5), row - 6, s->current ? STRONG : PALE);
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "catalog_eval.h"
+#include "catalog_judge.h"
 #include "huolto/status.h"
 #include "report_model.h"
 
@@ -278,6 +279,10 @@ static int current(struct batch *b, const char *site, struct walk *w, json_t *mo
 				    : i < 4 ? json_array()
 					    : json_null());
 	}
+	/* Each item's latest version upstream, also for those up to date. */
+	if (src->catalog && catalog_judge_inventory(
+				src->catalog, json_object_get(model, "inventory"), src->now) < 0)
+		return -ENOMEM;
 	json_t *agent = w->last_doc ? json_object_get(w->last_doc, "agent") : NULL;
 	json_object_set_new(model, "agent",
 			    json_string(json_string_value(json_object_get(agent, "name"))));

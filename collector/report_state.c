@@ -103,7 +103,9 @@ static void cms(struct site_ctx *c)
 	{
 		const json_t *f = NULL;
 		int s = worst(c->m, NULL, jstr(it, "path"), &f);
-		const char *latest = jstr(json_object_get(f, "facts"), "latest");
+		const char *latest = jstr(json_object_get(it, "catalog"), "latest");
+		if (!latest)
+			latest = jstr(json_object_get(f, "facts"), "latest");
 		const char *name = jstr(it, "name") ? jstr(it, "name") : jstr(it, "slug");
 		const char *word = s >= 0   ? _(report_status_word(s))
 				   : judged ? _("Up to date")
@@ -185,7 +187,7 @@ static struct chart *cert_chart(struct site_ctx *c)
 	      "the end of the month."));
 	size_t i, j;
 	json_t *ep, *cert;
-	char label[600], date[48];
+	char date[48];
 
 	if (!ch)
 		return NULL;
@@ -195,11 +197,8 @@ static struct chart *cert_chart(struct site_ctx *c)
 	ch->now_label = strdup(_("month end"));
 	json_array_foreach(eps, i, ep) json_array_foreach(json_object_get(ep, "certs"), j, cert)
 	{
-		char issuer[256];
-		short_name(jstr(cert, "issuer"), issuer, sizeof(issuer));
-		fmt_iso_date(c->lang, jstr(cert, "not_after"), date, sizeof(date));
-		snprintf(label, sizeof(label), "%s (%s, %s)", jstr(ep, "endpoint"), issuer, date);
-		chart_span(ch, label, (double)iso_time(jstr(cert, "not_before")),
+		/* The address only: the table above gives issuer and dates. */
+		chart_span(ch, jstr(ep, "endpoint"), (double)iso_time(jstr(cert, "not_before")),
 			   (double)iso_time(jstr(cert, "not_after")),
 			   j + 1 == json_array_size(json_object_get(ep, "certs")));
 	}

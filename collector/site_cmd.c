@@ -8,29 +8,6 @@
 #include "cli_util.h"
 #include "site_cmd.h"
 
-/* Each inventory item gets "catalog": {status, code, latest, message} (or null: not judged). */
-static int judge_inventory(const struct catalog_index *idx, json_t *inventory, time_t now)
-{
-	size_t i;
-	json_t *item;
-
-	json_array_foreach(inventory, i, item)
-	{
-		struct catalog_judgement j = { 0 };
-		json_t *c = json_null();
-		int r = idx ? catalog_judge_item(idx, item, inventory, now, &j) : 1;
-		if (r < 0)
-			return r;
-		if (r == 0)
-			c = json_pack("{s:s, s:s?, s:s?, s:s?}", "status", hu_status_name(j.status),
-				      "code", j.code, "latest", j.latest, "message", j.message);
-		catalog_judgement_clear(&j);
-		if (!c || json_object_set_new(item, "catalog", c) < 0)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 static const char *str(const json_t *o, const char *key, const char *none)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -79,7 +56,7 @@ int site_cmd(struct store *s, const struct catalog_index *idx, char **args, int 
 	}
 	r = s->ops->site_get(s, args[2], &site, &err);
 	if (r >= 0)
-		r = judge_inventory(idx, json_object_get(site, "inventory"), time(NULL));
+		r = catalog_judge_inventory(idx, json_object_get(site, "inventory"), time(NULL));
 	if (r < 0) {
 		char ebuf[128];
 		fprintf(stderr, "huolto-collector: site show: %s\n",

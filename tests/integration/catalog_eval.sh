@@ -8,6 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector_lib.sh"
 . "$(dirname "$0")/catalog_lib.sh"
+need pdftotext
+need python3
 need nginx
 need openssl
 need jq
@@ -206,6 +208,40 @@ assert_eq "joomla-core-legacy|5.4.8" "$(printf '%s' "$SITE" | jq -r --arg t "$JS
 coll site show nosuch.test
 assert_eq 1 "$STATUS" "an unknown site"
 assert_contains "$ERR" "no site named \"nosuch.test\"" "an unknown site"
+
+note "the monthly report judged by the catalog: latest versions and the catalog's findings"
+MONTH=$(jq -r '.generated_at[0:7]' "$TMP/doc.json")
+mkdir -p "$TMP/rep"
+coll report --month "$MONTH" --site shop.test --format html,pdf --language en --out "$TMP/rep"
+assert_eq 0 "$STATUS" "report: $ERR"
+R=$(cat "$TMP/rep/shop.test-$MONTH.html")
+# each inventory row: status, name, type, installed, latest
+row() { # NAME: the row's cells, tab-separated
+	printf '%s' "$R" | python3 -c '
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    rows, row, cell = [], None, None
+    def handle_starttag(self, t, a):
+        if t == "tr": self.row = []
+        if t in ("td", "th") and self.row is not None: self.cell = ""
+    def handle_endtag(self, t):
+        if t in ("td", "th") and self.cell is not None: self.row.append(self.cell.strip()); self.cell = None
+        if t == "tr" and self.row is not None: self.rows.append(self.row); self.row = None
+    def handle_data(self, d):
+        if self.cell is not None: self.cell += d
+p = P(); p.feed(sys.stdin.read())
+print("\n".join("\t".join(r) for r in p.rows if len(r) > 1 and r[1] == sys.argv[1]))' "$1"
+}
+assert_eq "$(printf 'Up to date\tWordPress\tWordPress\t7.1\t7.1')" "$(row WordPress)" \
+	"WordPress 7.1: up to date, and the latest shown too"
+assert_eq "$(printf 'Warning\tHello Elementor\tTheme\t3.2.0\t3.2.1')" "$(row 'Hello Elementor')" \
+	"a theme with an update: the latest from wordpress.org"
+assert_contains "$(row BackWPup)" "$(printf 'Critical\tBackWPup\tPlugin\t4.0.2')" "a vulnerable plugin"
+assert_contains "$R" "A plugin has a known security hole" "the catalog's finding among the problems"
+assert_contains "$R" "Update the plugin to a fixed version now, or remove it." "and what to do"
+assert_contains "$R" "A plugin has been withdrawn from wordpress.org" "the closed plugin"
+pdftotext -layout "$TMP/rep/shop.test-$MONTH.pdf" - | tr -s ' ' >"$TMP/rep/shop.txt"
+assert_contains "$(cat "$TMP/rep/shop.txt")" "Hello Elementor Theme 3.2.0 3.2.1" "the PDF's latest column"
 
 note "update servers at private addresses are not asked unless allowed"
 conf 1h "" "" false

@@ -2,17 +2,20 @@
 /*
  * The reports' formats per language (dates, money, hours), month bounds,
  * the Finnish catalog through a thread's locale, and what the month's
- * first and last documents tell changed.
+ * first and last documents tell changed, and the timeline chart's labels
+ * staying left of its bars.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "report_chart.h"
 #include "report_i18n.h"
 #include "report_model.h"
 
@@ -144,13 +147,67 @@ static void test_changes(void **state)
 	json_decref(b);
 }
 
+/* A canvas that keeps the texts drawn and the leftmost bar. */
+struct rec {
+	char texts[8][200];
+	size_t n;
+	double min_rect_x;
+};
+
+static void rec_rect(void *ctx, double x, double y, double w, double h, const char *fill)
+{
+	struct rec *r = ctx;
+	(void)y, (void)w, (void)h, (void)fill;
+	if (x < r->min_rect_x)
+		r->min_rect_x = x;
+}
+
+static void rec_line(void *ctx, double x1, double y1, double x2, double y2, const char *stroke,
+		     double width, bool dashed)
+{
+	(void)ctx, (void)x1, (void)y1, (void)x2, (void)y2, (void)stroke, (void)width, (void)dashed;
+}
+
+static void rec_text(void *ctx, double x, double y, const char *text, double size, int anchor,
+		     const char *fill)
+{
+	struct rec *r = ctx;
+	(void)x, (void)y, (void)size, (void)anchor, (void)fill;
+	if (r->n < 8)
+		snprintf(r->texts[r->n++], sizeof(r->texts[0]), "%s", text);
+}
+
+static void test_timeline_labels(void **state)
+{
+	(void)state;
+	const struct canvas_ops ops = { .rect = rec_rect, .line = rec_line, .text = rec_text };
+	struct chart *c = chart_new(CHART_TIMELINE, "t", "d");
+	struct rec r = { .min_rect_x = 1e9 };
+
+	assert_non_null(c);
+	c->t0 = 0;
+	c->t1 = 100;
+	assert_int_equal(0, chart_span(c, "short.example:443", 10, 50, false));
+	/* 40 characters, the 30th an "ä" (two bytes): cut to 29 and "…". */
+	assert_int_equal(0,
+			 chart_span(c, "www.a-rather-long-name.example.fi:8443!!", 20, 90, true));
+	assert_int_equal(0, chart_span(c, "ääääääääääääääääääääääääääääää", 20, 90, true));
+	chart_draw(c, &ops, &r);
+	assert_int_equal(3, r.n);
+	assert_string_equal("short.example:443", r.texts[0]);
+	assert_string_equal("www.a-rather-long-name.exampl\u2026", r.texts[1]);
+	/* exactly 30 characters: kept whole */
+	assert_string_equal("ääääääääääääääääääääääääääääää", r.texts[2]);
+	assert_true(r.min_rect_x >= c->width * 0.34 - 0.01);
+	chart_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_money),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_catalog),
-		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_money),           cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_catalog),         cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_timeline_labels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
