@@ -12,7 +12,8 @@ run_cmd=$(printf '%s\n' "$blocks" | sed -n 1p)
 test_cmd=$(printf '%s\n' "$blocks" | sed -n 2p)
 ci_cmd=$(grep -v -e '^#' -e '^set ' -e '^cd ' -e '^$' "$SRC/.ci/run")
 assert_eq "$test_cmd" "$ci_cmd" ".ci/run runs the README's test command"
-assert_contains "$run_cmd" "huolto-agent check" "the first command runs the agent"
+assert_contains "$run_cmd" "scripts/install-deps --demo" "the first command installs the demo's servers"
+assert_contains "$run_cmd" "scripts/demo build" "the first command runs the demo (tests/integration/demo.sh runs it)"
 assert_contains "$test_cmd" "HUOLTO_SANITIZE=ON" "the test command uses the sanitizers"
 assert_contains "$test_cmd" "HUOLTO_WERROR=ON" "the test command builds with -Werror"
 assert_contains "$test_cmd" "ctest" "the test command runs ctest"
