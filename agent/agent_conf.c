@@ -201,14 +201,19 @@ static int parse_agent_section(struct agent_conf *c, const struct hu_conf_node *
 	return r;
 }
 
-static int parse_document(struct agent_conf *c, struct hu_err *err)
+/*
+ * The sections at root: those named in core_keys (of "agent", "sites",
+ * "discover", "resolver", "mail", "collector"), the checks', and the
+ * caller's own (other_keys, read by the caller; may be NULL).
+ */
+static int parse_document(struct agent_conf *c, const struct hu_conf_node *root,
+			  const char *const *core_keys, const char *const *other_keys,
+			  struct hu_err *err)
 {
-	static const char *const core_keys[] = { "agent", "sites",     "discover", "resolver",
-						 "mail",  "collector", NULL };
 	static const char *const discover_keys[] = { "nginx", "apache", NULL };
 	static const char *const mail_keys[] = { "outbound", NULL };
-	const char *allowed[32];
-	const struct hu_conf_node *root = c->yaml->root, *v;
+	const char *allowed[64];
+	const struct hu_conf_node *v;
 	size_t n = 0;
 	int r;
 
@@ -217,10 +222,12 @@ static int parse_document(struct agent_conf *c, struct hu_err *err)
 	r = hu_conf_expect_mapping(root, "the configuration", err);
 	if (r < 0)
 		return r;
-	for (const char *const *k = core_keys; *k; k++)
+	for (const char *const *k = core_keys; *k && n < 32; k++)
 		allowed[n++] = *k;
-	for (const struct hu_check_ops *const *ck = hu_checks; *ck && n < 31; ck++)
+	for (const struct hu_check_ops *const *ck = hu_checks; *ck && n < 48; ck++)
 		allowed[n++] = (*ck)->name;
+	for (const char *const *k = other_keys; k && *k && n < 63; k++)
+		allowed[n++] = *k;
 	allowed[n] = NULL;
 	r = hu_conf_check_keys(root, allowed, err);
 	if (r < 0)
@@ -287,6 +294,8 @@ static unsigned default_workers(void)
 
 int agent_conf_load(const char *path, bool required, struct agent_conf *ret, struct hu_err *err)
 {
+	static const char *const file_keys[] = { "agent", "sites",     "discover", "resolver",
+						 "mail",  "collector", NULL };
 	struct agent_conf c = { 0 };
 	char host[256];
 	int r;
@@ -318,7 +327,8 @@ int agent_conf_load(const char *path, bool required, struct agent_conf *ret, str
 		r = -ENOMEM;
 		goto fail;
 	}
-	r = parse_document(&c, err);
+	c.root = c.yaml->root;
+	r = parse_document(&c, c.root, file_keys, NULL, err);
 	if (r < 0)
 		goto fail;
 	*ret = c;
@@ -328,7 +338,31 @@ fail:
 	return r;
 }
 
+int agent_conf_from_node(const struct hu_conf_node *n, const char *const *own_keys,
+			 const char *name, const char *state_dir, struct agent_conf *ret,
+			 struct hu_err *err)
+{
+	static const char *const keys[] = { "sites", "resolver", "mail", NULL };
+	struct agent_conf c = { .root = n, .workers = 1 };
+	int r;
+
+	hu_resolver_conf_init(&c.resolver);
+	submit_conf_init(&c.collector);
+	c.agent_name = strdup(name);
+	c.state_dir = strdup(state_dir);
+	if (!c.agent_name || !c.state_dir)
+		r = -ENOMEM;
+	else
+		r = parse_document(&c, n, keys, own_keys, err);
+	if (r < 0) {
+		agent_conf_clear(&c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
 const struct hu_conf_node *agent_conf_section(const struct agent_conf *c, const char *name)
 {
-	return c->yaml ? hu_conf_get(c->yaml->root, name) : NULL;
+	return c->root ? hu_conf_get(c->root, name) : NULL;
 }

@@ -17,8 +17,9 @@
 #define AGENT_MAX_WORKERS 64 /* agent.workers, at most */
 
 struct agent_conf {
-	char *path;           /* the file read; NULL when running on defaults */
-	struct hu_conf *yaml; /* NULL when running on defaults */
+	char *path;                      /* the file read; NULL when running on defaults */
+	struct hu_conf *yaml;            /* NULL when running on defaults, or built from a node */
+	const struct hu_conf_node *root; /* the sections (in yaml, or the node's); or NULL */
 	char *agent_name;
 	char *state_dir;       /* agent.state_dir: what the agent keeps between runs */
 	unsigned workers;      /* agent.workers: threads for checks that run sites at once */
@@ -37,6 +38,17 @@ struct agent_conf {
  */
 int agent_conf_load(const char *path, bool required, struct agent_conf *ret, struct hu_err *err);
 void agent_conf_clear(struct agent_conf *c);
+
+/*
+ * The configuration of a run on another machine, from a mapping n that
+ * holds "sites", "resolver", "mail" and the checks' sections besides the
+ * caller's own keys (own_keys, NULL-terminated; the caller reads them):
+ * no discovery, no collector section, one worker, agent name and state
+ * directory given. n must outlive the result.
+ */
+int agent_conf_from_node(const struct hu_conf_node *n, const char *const *own_keys,
+			 const char *name, const char *state_dir, struct agent_conf *ret,
+			 struct hu_err *err);
 
 /* The configuration section of a check, or NULL. */
 const struct hu_conf_node *agent_conf_section(const struct agent_conf *c, const char *name);

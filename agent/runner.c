@@ -332,8 +332,12 @@ int agent_run(const struct agent_conf *conf, struct hu_host *host, const struct 
 	if (!o->site)
 		hu_findings_move(&rep.server.findings, &problems);
 
-	if (local_addresses(&local_addrs) < 0)
+	if (o->local_addrs)
+		r = hu_strv_merge(&local_addrs, o->local_addrs);
+	else if (local_addresses(&local_addrs) < 0)
 		hu_log_warning("cannot list this machine's addresses");
+	if (r < 0)
+		goto out;
 	r = hu_strv_merge(&outbound, &conf->mail_outbound);
 	for (size_t i = 0; r >= 0 && !conf->mail_outbound_set && i < local_addrs.n; i++)
 		if (global_address(local_addrs.v[i]))

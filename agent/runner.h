@@ -19,6 +19,11 @@ struct run_opts {
 	time_t now;          /* when the report is made */
 	time_t at;           /* the time dates are judged against (usually now) */
 	bool progress;       /* progress lines on stderr (a TTY) */
+	/*
+	 * The checked machine's addresses when it is not this one (a pull
+	 * over SSH); NULL: this machine's interfaces.
+	 */
+	const struct hu_strv *local_addrs;
 };
 
 /*

@@ -51,6 +51,19 @@ void hu_host_free(struct hu_host *h)
 		h->ops->free(h);
 }
 
+int hu_host_forward(struct hu_host *h, const char *host, unsigned port, const char *unix_path,
+		    struct hu_forward **ret, struct hu_err *err)
+{
+	*ret = NULL;
+	return h->ops->forward ? h->ops->forward(h, host, port, unix_path, ret, err) : 0;
+}
+
+void hu_forward_close(struct hu_forward *f)
+{
+	if (f)
+		f->close(f);
+}
+
 void hu_file_clear(struct hu_file *f)
 {
 	if (!f)

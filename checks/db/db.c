@@ -273,7 +273,7 @@ static int check_account(struct db_state *st, const struct hu_check_ctx *ctx, st
 
 	if (!server)
 		return -ENOMEM;
-	r = db_query(&use->account, &st->limits, &v, &server_errno, &qerr);
+	r = db_query(ctx->host, &use->account, &st->limits, &v, &server_errno, &qerr);
 	if (r == -ENOMEM)
 		goto out;
 	if (r < 0) {

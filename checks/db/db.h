@@ -82,13 +82,17 @@ struct db_limits {
 };
 
 /*
- * Connect and read. On a failure to connect, returns a negative errno and
+ * Connect and read; through a forward of host's when it is another machine
+ * (hu_host_forward). On a failure to connect, returns a negative errno and
  * sets *ret_errno to the server's or library's error number (1045 access
  * denied, 1040 too many connections, 1226 user limit, 2002/2003 cannot
  * connect, ...) and err to its message (which never holds the password).
  */
-int db_query(const struct db_account *a, const struct db_limits *lim, struct db_values *ret,
-	     unsigned *ret_errno, struct hu_err *err);
+int db_query(struct hu_host *host, const struct db_account *a, const struct db_limits *lim,
+	     struct db_values *ret, unsigned *ret_errno, struct hu_err *err);
+
+/* The Unix socket of "localhost" without one, reached over SSH (Debian's, and MariaDB's). */
+#define DB_DEFAULT_SOCKET "/run/mysqld/mysqld.sock"
 
 /* Counters kept between runs, per server. */
 struct db_counter {

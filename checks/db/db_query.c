@@ -93,8 +93,8 @@ static void take_status(struct db_values *v, MYSQL_ROW row, unsigned nf)
 	}
 }
 
-int db_query(const struct db_account *a, const struct db_limits *lim, struct db_values *ret,
-	     unsigned *ret_errno, struct hu_err *err)
+int db_query(struct hu_host *host, const struct db_account *a, const struct db_limits *lim,
+	     struct db_values *ret, unsigned *ret_errno, struct hu_err *err)
 {
 	struct db_values v = { .max_connections = -1,
 			       .max_user_connections_global = -1,
@@ -110,6 +110,7 @@ int db_query(const struct db_account *a, const struct db_limits *lim, struct db_
 	unsigned zero = 0;
 	bool local = (!a->host || strcmp(a->host, "localhost") == 0) && !a->port;
 	MYSQL *m = mysql_init(NULL);
+	struct hu_forward *fw = NULL;
 	int r = 0;
 
 	*ret_errno = 0;
@@ -131,9 +132,24 @@ int db_query(const struct db_account *a, const struct db_limits *lim, struct db_
 		mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &on);
 		mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
 	}
-	if (!mysql_real_connect(m, local ? "localhost" : a->host, a->user, a->password, NULL,
-				local ? 0 : (a->port ? a->port : 3306), local ? a->socket : NULL,
-				0)) {
+	/* Checked over SSH: through a forward to the server as the checked machine sees it. */
+	r = hu_host_forward(host, local ? NULL : a->host, local ? 0 : (a->port ? a->port : 3306),
+			    local ? (a->socket ? a->socket : DB_DEFAULT_SOCKET) : NULL, &fw, err);
+	if (r < 0)
+		goto out;
+	if (fw) {
+		enum mysql_protocol_type tcp = MYSQL_PROTOCOL_TCP;
+		mysql_options(m, MYSQL_OPT_PROTOCOL, &tcp);
+	}
+	if (!mysql_real_connect(m,
+				fw      ? "127.0.0.1"
+				: local ? "localhost"
+					: a->host,
+				a->user, a->password, NULL,
+				fw      ? fw->port
+				: local ? 0
+					: (a->port ? a->port : 3306),
+				fw || !local ? NULL : a->socket, 0)) {
 		*ret_errno = mysql_errno(m);
 		r = hu_err_set(err, -ECONNREFUSED, "%s", mysql_error(m));
 		goto out;
@@ -158,6 +174,7 @@ int db_query(const struct db_account *a, const struct db_limits *lim, struct db_
 out:
 	if (m)
 		mysql_close(m);
+	hu_forward_close(fw);
 	if (r < 0) {
 		db_values_clear(&v);
 		return r;

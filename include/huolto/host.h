@@ -87,6 +87,16 @@ struct hu_run_result {
 
 struct hu_host;
 
+/*
+ * A TCP port or Unix socket of the checked machine made reachable from this
+ * process at 127.0.0.1:port (an SSH direct-tcpip channel behind a loopback
+ * listener), for one connection at a time, until closed.
+ */
+struct hu_forward {
+	unsigned port;
+	void (*close)(struct hu_forward *f); /* stops it and frees f */
+};
+
 struct hu_host_ops {
 	const char *name; /* "local", "ssh" */
 
@@ -101,6 +111,13 @@ struct hu_host_ops {
 	/* argv[0] is an absolute path; no shell, no PATH search. */
 	int (*run)(struct hu_host *h, const char *const *argv, const struct hu_run_opts *opts,
 		   struct hu_run_result *ret, struct hu_err *err);
+	/*
+	 * Optional: reach host:port (or, with unix_path, that socket) as the
+	 * checked machine would. NULL on a host this process runs on: connect
+	 * directly.
+	 */
+	int (*forward)(struct hu_host *h, const char *host, unsigned port, const char *unix_path,
+		       struct hu_forward **ret, struct hu_err *err);
 	void (*free)(struct hu_host *h);
 };
 
@@ -123,6 +140,14 @@ int hu_host_stat(struct hu_host *h, const char *path, bool follow, struct hu_sta
 int hu_host_run(struct hu_host *h, const char *const *argv, const struct hu_run_opts *opts,
 		struct hu_run_result *ret, struct hu_err *err);
 void hu_host_free(struct hu_host *h);
+/*
+ * 0 with *ret NULL when h needs no forwarding (connect directly), 0 with
+ * *ret a forward to connect through, or an error.
+ */
+int hu_host_forward(struct hu_host *h, const char *host, unsigned port, const char *unix_path,
+		    struct hu_forward **ret, struct hu_err *err);
+/* Close a forward; f may be NULL. */
+void hu_forward_close(struct hu_forward *f);
 
 /*
  * The type of the entry at path that a listing said was type, following
