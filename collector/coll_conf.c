@@ -22,6 +22,8 @@ void coll_conf_clear(struct coll_conf *c)
 	alerts_conf_clear(&c->alerts);
 	catalog_conf_clear(&c->catalog);
 	customers_conf_clear(&c->customers);
+	pull_conf_clear(&c->pull);
+	hu_conf_free(c->yaml);
 	*c = (struct coll_conf){ 0 };
 }
 
@@ -100,7 +102,8 @@ static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu
 {
 	static const char *const top[] = { "listen",   "tls",       "storage", "limits",
 					   "threads",  "heartbeat", "alerts",  "catalog",
-					   "branding", "customers", NULL };
+					   "branding", "customers", "pull",    "pull_options",
+					   NULL };
 	static const char *const tls_keys[] = { "cert", "key", "client_ca", NULL };
 	static const char *const storage_keys[] = { "sqlite", NULL };
 	static const char *const limits_keys[] = { "max_body", "connections", "timeout",
@@ -155,6 +158,9 @@ static int parse(struct coll_conf *c, const struct hu_conf_node *root, struct hu
 	if (r >= 0)
 		r = customers_conf_parse(hu_conf_get(root, "branding"),
 					 hu_conf_get(root, "customers"), &c->customers, err);
+	if (r >= 0)
+		r = pull_conf_parse(hu_conf_get(root, "pull"), hu_conf_get(root, "pull_options"),
+				    &c->pull, err);
 	return r;
 }
 
@@ -202,7 +208,7 @@ int coll_conf_load(const char *path, bool required, struct coll_conf *ret, struc
 		r = customers_conf_parse(NULL, NULL, &c.customers, err);
 	if (r >= 0 && !(c.path = strdup(path)))
 		r = -ENOMEM;
-	hu_conf_free(yaml);
+	c.yaml = yaml;
 	if (r < 0) {
 		coll_conf_clear(&c);
 		return r;

@@ -10,7 +10,9 @@
 #include "alert_conf.h"
 #include "catalog_conf.h"
 #include "customer_conf.h"
+#include "huolto/conf.h"
 #include "huolto/err.h"
+#include "pull_conf.h"
 
 #define COLL_DEFAULT_CONFIG "/etc/huolto/collector.yaml"
 #define COLL_DEFAULT_DB     "/var/lib/huolto-collector/collector.db"
@@ -32,6 +34,8 @@ struct coll_conf {
 	struct alerts_conf alerts;   /* alerts; alerts.enabled when the section is there */
 	struct catalog_conf catalog; /* catalog; catalog.enabled when the section is there */
 	struct customers_conf customers; /* branding, customers */
+	struct pull_conf pull;           /* pull, pull_options */
+	struct hu_conf *yaml;            /* kept: the pull hosts' checks read their sections */
 };
 
 #define COLL_MAX_THREADS 64

@@ -21,6 +21,7 @@
 #include "hours_cmd.h"
 #include "http.h"
 #include "ingest.h"
+#include "pull_sched.h"
 #include "report_cmd.h"
 #include "site_cmd.h"
 #include "store.h"
@@ -52,6 +53,9 @@ static void usage(FILE *f)
 		"                        read the upstream feeds (all, or those named) into\n"
 		"                        the catalog; a feed that fails keeps its old facts\n"
 		"  catalog status        each feed: current, stale or never read\n"
+		"  pull [NAME...]        check the pull hosts (all, or those named) over SSH\n"
+		"                        and store their documents as agents' (serve pulls\n"
+		"                        each one every `every` on its own)\n"
 		"  site show NAME        a site's current findings, and its inventory with\n"
 		"                        the latest versions the catalog knows\n"
 		"  hours add --site S --date YYYY-MM-DD --hours H --kind K --who NAME\n"
@@ -80,7 +84,8 @@ static void usage(FILE *f)
 		"  -h, --help            this help\n"
 		"  -V, --version         the version\n"
 		"\n"
-		"Exit status: 0 done, 1 failed (ingest: some document refused), 2 usage or\n"
+		"Exit status: 0 done, 1 failed (ingest: some document refused; pull: some\n"
+		"host not checked), 2 usage or\n"
 		"configuration error. See docs/collector.md.\n",
 		COLL_DEFAULT_CONFIG);
 }
@@ -454,6 +459,16 @@ static int cmd_catalog(const struct cli *c)
 	return r;
 }
 
+static struct pull_env pull_env_of(struct session *ses)
+{
+	return (struct pull_env){
+		.store = ses->store,
+		.schema = ses->schema,
+		.alerts = ses->conf.alerts.enabled ? &ses->conf.alerts.store : NULL,
+		.catalog = ses->catalog_on ? &ses->catalog : NULL,
+	};
+}
+
 static int cmd_serve(const struct cli *c)
 {
 	struct session ses = { 0 };
@@ -486,11 +501,74 @@ static int cmd_serve(const struct cli *c)
 	}
 	hu_log_info("serving on %s (port %u), %lld threads, database %s", ses.conf.listen,
 		    server_port(srv), (long long)ses.conf.threads, ses.conf.sqlite);
+	struct pull_env env = pull_env_of(&ses);
+	struct pull_sched *pulls = NULL;
+	if (pull_sched_start(&env, &ses.conf.pull, &pulls, &err) < 0)
+		hu_log_error("pull: %s; no pulls", hu_err_msg(&err));
 	wait_for_stop(&set);
+	pull_sched_stop(pulls);
 	server_stop(srv);
 	status = 0;
 out:
 	hu_err_clear(&err);
+	session_close(&ses);
+	return status;
+}
+
+static int cmd_pull(const struct cli *c)
+{
+	struct session ses = { 0 };
+	const struct pull_host **hosts = NULL;
+	struct pull_outcome *outs = NULL;
+	size_t n = 0;
+	int status = session_open(c, true, &ses);
+
+	if (status)
+		goto out;
+	const struct pull_conf *pc = &ses.conf.pull;
+	if (pc->n == 0) {
+		fprintf(stderr, "huolto-collector: pull: the configuration lists no pull hosts\n");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	hosts = calloc(pc->n + (size_t)c->n_args, sizeof(*hosts));
+	outs = calloc(pc->n + (size_t)c->n_args, sizeof(*outs));
+	if (!hosts || !outs) {
+		status = EXIT_FAIL;
+		goto out;
+	}
+	for (int i = 1; i < c->n_args; i++) {
+		if (!(hosts[n] = pull_conf_find(pc, c->args[i]))) {
+			fprintf(stderr, "huolto-collector: pull: no pull host named \"%s\"\n",
+				c->args[i]);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		n++;
+	}
+	for (size_t i = 0; c->n_args == 1 && i < pc->n; i++)
+		hosts[n++] = &pc->v[i];
+	hu_log_setup("huolto-collector", c->verbose ? HU_LOG_DEBUG : HU_LOG_ERROR);
+	struct pull_env env = pull_env_of(&ses);
+	pull_hosts(&env, hosts, n, (unsigned)pc->concurrency, outs);
+	for (size_t i = 0; i < n; i++) {
+		const struct pull_outcome *o = &outs[i];
+		if (!o->fail && !o->store_error) {
+			printf("%s: checked in %.1f s, document %s\n", o->host->name, o->seconds,
+			       o->id);
+			continue;
+		}
+		status = EXIT_FAIL;
+		if (o->fail)
+			printf("%s: %s after %.1f s: %s%s%s\n", o->host->name,
+			       pull_fail_code(o->fail), o->seconds, o->message,
+			       o->id[0] ? "; document " : "", o->id);
+		else
+			printf("%s: %s\n", o->host->name, o->message);
+	}
+out:
+	free(hosts);
+	free(outs);
 	session_close(&ses);
 	return status;
 }
@@ -558,8 +636,6 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	const char *cmd = c.args[0];
-	if (strcmp(cmd, "serve") == 0)
-		return cmd_serve(&c);
 	if (strcmp(cmd, "agent") == 0)
 		return cmd_principal(&c, STORE_AGENT);
 	if (strcmp(cmd, "operator") == 0)
@@ -570,6 +646,16 @@ int main(int argc, char **argv)
 		return cmd_catalog(&c);
 	if (strcmp(cmd, "site") == 0)
 		return cmd_site(&c);
+	if (strcmp(cmd, "pull") == 0 || strcmp(cmd, "serve") == 0) {
+		/* libssh2's global state: before any thread. */
+		if (ssh_global_init() < 0) {
+			fprintf(stderr, "huolto-collector: cannot initialise libssh2\n");
+			return EXIT_FAIL;
+		}
+		status = strcmp(cmd, "pull") == 0 ? cmd_pull(&c) : cmd_serve(&c);
+		ssh_global_done();
+		return status;
+	}
 	if (strcmp(cmd, "hours") == 0 || strcmp(cmd, "month") == 0 || strcmp(cmd, "report") == 0)
 		return cmd_hours(&c);
 	fprintf(stderr, "huolto-collector: unknown command \"%s\"; try --help\n", cmd);

@@ -7,25 +7,12 @@
 # db.connections_refused; and no password anywhere in what the agent wrote.
 . "$(dirname "$0")/lib.sh"
 
-[ -x /usr/sbin/mariadbd ] || skip "mariadb-server is not installed"
-need mariadb
-need mariadb-install-db
 SAMPLE=/usr/share/wordpress/wp-config-sample.php
 [ -r $SAMPLE ] || skip "Debian's wordpress is not installed"
 
-PORT=$(free_port)
-SOCK=$TMP/mysqld.sock
-mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$TMP/data" \
-	--auth-root-authentication-method=socket --skip-test-db >"$TMP/install.log" 2>&1 ||
-	{ cat "$TMP/install.log"; fail "mariadb-install-db"; }
-/usr/sbin/mariadbd --no-defaults --user="$(id -un)" --datadir="$TMP/data" --socket="$SOCK" \
-	--port="$PORT" --bind-address=127.0.0.1 --pid-file="$TMP/mysqld.pid" \
-	--max-connections=40 --skip-name-resolve --innodb-buffer-pool-size=16M \
-	--skip-log-bin --log-error="$TMP/mysqld.err" >"$TMP/mysqld.out" 2>&1 &
-track $!
-wait_until 30 test -S "$SOCK" || { cat "$TMP/mysqld.err"; fail "mariadbd did not start"; }
-sql() { mariadb --no-defaults -S "$SOCK" -u root -N -B -e "$1"; }
-wait_until 10 sql "SELECT 1" || fail "mariadbd does not answer"
+start_mariadb 40
+PORT=$DB_PORT
+SOCK=$DB_SOCK
 
 # Passwords with characters that need escaping in PHP; none may leak.
 PW_WP='Wp-S3cr3t!#x'

@@ -143,3 +143,26 @@ start_nsd() { # DIR ZONE...
 	wait_port "$NSD_PORT" udp ||
 		fail "nsd did not start: $(cat "$nsd_dir/nsd.log" "$nsd_dir/stderr" 2>/dev/null)"
 }
+
+# Start Debian's mariadb-server with its own data directory in $TMP, on
+# 127.0.0.1 at a free port (DB_PORT) and the socket DB_SOCK, with
+# max_connections MAX; sql QUERY runs as root over the socket.
+start_mariadb() { # MAX
+	[ -x /usr/sbin/mariadbd ] || skip "mariadb-server is not installed"
+	need mariadb
+	need mariadb-install-db
+	DB_PORT=$(free_port)
+	DB_SOCK=$TMP/mysqld.sock
+	mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$TMP/data" \
+		--auth-root-authentication-method=socket --skip-test-db >"$TMP/install.log" 2>&1 ||
+		{ cat "$TMP/install.log"; fail "mariadb-install-db"; }
+	/usr/sbin/mariadbd --no-defaults --user="$(id -un)" --datadir="$TMP/data" \
+		--socket="$DB_SOCK" --port="$DB_PORT" --bind-address=127.0.0.1 \
+		--pid-file="$TMP/mysqld.pid" --max-connections="$1" --skip-name-resolve \
+		--innodb-buffer-pool-size=16M --skip-log-bin --log-error="$TMP/mysqld.err" \
+		>"$TMP/mysqld.out" 2>&1 &
+	track $!
+	wait_until 30 test -S "$DB_SOCK" || { cat "$TMP/mysqld.err"; fail "mariadbd did not start"; }
+	wait_until 10 sql "SELECT 1" || fail "mariadbd does not answer"
+}
+sql() { mariadb --no-defaults -S "$DB_SOCK" -u root -N -B -e "$1"; }
