@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "huolto/clock.h"
 #include "huolto/config.h"
@@ -170,6 +171,27 @@ static void store_doc(const struct pull_env *env, const struct pull_host *h, jso
 	hu_err_clear(&err);
 }
 
+/*
+ * The directory holding a host's state_dir (pull_options.state_dir), made
+ * when missing: the run makes state_dir itself, and goes on without it
+ * when it cannot (with a warning).
+ */
+static void make_state_root(const char *state_dir)
+{
+	char *parent = strdup(state_dir);
+	char *slash = parent ? strrchr(parent, '/') : NULL;
+
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0700) < 0 && errno != EEXIST) {
+			char buf[128];
+			hu_log_warning("pull: cannot make %s: %s", parent,
+				       hu_strerror(errno, buf, sizeof(buf)));
+		}
+	}
+	free(parent);
+}
+
 static void pull_one(const struct pull_env *env, const struct pull_host *h, struct pull_outcome *o)
 {
 	struct hu_err err = HU_ERR_INIT;
@@ -198,8 +220,10 @@ static void pull_one(const struct pull_env *env, const struct pull_host *h, stru
 		r = 0;
 	}
 	hu_err_clear(&err);
-	if (c)
+	if (c) {
+		make_state_root(h->agent.state_dir);
 		doc = checked_doc(h, c, &ad, now, o, &err);
+	}
 	ssh_close(c);
 	if (!doc)
 		doc = failure_doc(h, o->fail ? o->fail : PULL_FAIL_SSH, o->message, now, &err);
