@@ -6,6 +6,7 @@
  * output). Every call holds the connection's lock for its whole exchange.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,25 @@ static int pump(LIBSSH2_CHANNEL *ch, int stream, struct hu_buf *b, size_t max, b
 	return n == LIBSSH2_ERROR_EAGAIN || n == 0 ? got : (int)n;
 }
 
+/* RFC 4254's signal names ("TERM", without "SIG") as this system numbers them; 0 unknown. */
+static int signal_number(const char *name)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} sigs[] = {
+		{ "ABRT", SIGABRT }, { "ALRM", SIGALRM }, { "FPE", SIGFPE },   { "HUP", SIGHUP },
+		{ "ILL", SIGILL },   { "INT", SIGINT },   { "KILL", SIGKILL }, { "PIPE", SIGPIPE },
+		{ "QUIT", SIGQUIT }, { "SEGV", SIGSEGV }, { "TERM", SIGTERM }, { "USR1", SIGUSR1 },
+		{ "USR2", SIGUSR2 },
+	};
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
+		if (strcmp(name, sigs[i].name) == 0)
+			return sigs[i].sig;
+	return 0;
+}
+
 static int ssh_run(struct hu_host *h, const char *const *argv, const struct hu_run_opts *o,
 		   struct hu_run_result *ret, struct hu_err *err)
 {
@@ -322,7 +342,7 @@ static int ssh_run(struct hu_host *h, const char *const *argv, const struct hu_r
 		char *sig = NULL;
 		libssh2_channel_get_exit_signal(ch, &sig, NULL, NULL, NULL, NULL, NULL);
 		if (sig) {
-			res.term_signal = -1; /* SSH names it; the number is not portable */
+			res.term_signal = signal_number(sig);
 			libssh2_free(c->s, sig);
 		} else {
 			res.exit_code = libssh2_channel_get_exit_status(ch);

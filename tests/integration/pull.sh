@@ -65,6 +65,7 @@ track $!
 wait_port "$SSHPORT" || fail "sshd did not start: $(cat "$S/sshd.log")"
 printf '[127.0.0.1]:%s %s\n' "$SSHPORT" "$(cut -d' ' -f1,2 "$S/host_ed25519.pub")" >"$S/known_hosts"
 printf '[127.0.0.1]:%s %s\n' "$SSHPORT" "$(cut -d' ' -f1,2 "$S/other_ed25519.pub")" >"$S/wrong_hosts"
+: >"$S/empty_hosts"
 
 STALL1=$TMP/stall1.port
 STALL2=$TMP/stall2.port
@@ -99,6 +100,7 @@ issue_cert ca collector serverAuth
 	host shared01 "$SSHPORT" "$S/known_hosts"
 	host wrongkey "$SSHPORT" "$S/wrong_hosts"
 	host badauth "$SSHPORT" "$S/known_hosts" 10s "$S/other_ed25519"
+	host unknownkey "$SSHPORT" "$S/empty_hosts"
 	host closed "$CLOSED" "$S/known_hosts"
 	host stall1 "$(cat "$STALL1")" "$S/known_hosts" 3s
 	host stall2 "$(cat "$STALL2")" "$S/known_hosts" 3s
@@ -149,6 +151,13 @@ assert_contains "$OUT" "the host key CHANGED: the server offered ssh-ed25519 $FP
 assert_eq "pull.host_key critical" "$(sqlite3 "$TMP/collector.db" \
 	"SELECT body FROM documents WHERE agent = 'wrongkey'" | jq -r '.sites[0].findings[0] | "\(.code) \(.status)"')" \
 	"stored as the site's critical finding"
+
+note "a host key known_hosts does not list is refused too"
+coll pull unknownkey
+assert_eq 1 "$STATUS" "pull unknownkey"
+assert_contains "$OUT" "unknownkey: pull.host_key" "the finding"
+assert_contains "$OUT" "unknown host key: the server offered" "unknown, not changed"
+assert_contains "$OUT" "$S/empty_hosts has no key for it; refused" "where it looked"
 
 note "a key the account does not accept: pull.auth_failed"
 coll pull badauth
