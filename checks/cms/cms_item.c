@@ -164,13 +164,18 @@ int cms_inventory_install(struct cms_inventory *inv, enum cms_kind kind, const c
 
 char *cms_path(const char *dir, const char *name)
 {
-	size_t dl = strlen(dir);
-	char *p = NULL;
+	size_t dl = strlen(dir), nl = strlen(name);
+	char *p;
 
 	while (dl > 1 && dir[dl - 1] == '/')
 		dl--;
-	if (asprintf(&p, "%.*s/%s", (int)dl, dir, name) < 0)
+	/* Called for every entry walked: no printf machinery. */
+	p = malloc(dl + 1 + nl + 1);
+	if (!p)
 		return NULL;
+	memcpy(p, dir, dl);
+	p[dl] = '/';
+	memcpy(p + dl + 1, name, nl + 1);
 	return p;
 }
 
