@@ -66,6 +66,8 @@ static const char *const migrations[] = {
 	sq_hours_migration,
 	/* 5: which documents reported on each site, and reports frozen with their month. */
 	sq_reports_migration,
+	/* 6: site_documents keyed by time, so that a document's rows are adjacent. */
+	sq_reports_by_time_migration,
 };
 
 struct sq {

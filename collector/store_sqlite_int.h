@@ -67,6 +67,8 @@ int sqh_month_get(sqlite3 *db, const char *month, json_t **ret, struct hu_err *e
  * a stored document (inside document_put's transaction); the ops.
  */
 extern const char sq_reports_migration[];
+/* Migration 6: site_documents keyed by time first. */
+extern const char sq_reports_by_time_migration[];
 int sqr_document_sites(sqlite3 *db, const struct store_doc *d, struct hu_err *err);
 int sqr_site_documents(sqlite3 *db, const char *site, time_t from, time_t to, json_t **ret,
 		       struct hu_err *err);

@@ -29,6 +29,24 @@ const char sq_reports_migration[] =
     " model TEXT NOT NULL,"
     " PRIMARY KEY (month, site));";
 
+/*
+ * Version 6: site_documents clustered by time. Keyed by (site, document),
+ * a document of 200 sites wrote into 200 scattered pages of that key and
+ * of the (at, site) index; keyed by (at, site, document), which is as
+ * unique since a document has one time, its rows are adjacent, and the
+ * queries (by time, then site) read the one tree.
+ */
+const char sq_reports_by_time_migration[] =
+    "CREATE TABLE site_documents_by_time ("
+    " site TEXT NOT NULL,"
+    " document TEXT NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " PRIMARY KEY (at, site, document)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO site_documents_by_time (site, document, at)"
+    " SELECT site, document, at FROM site_documents;"
+    "DROP TABLE site_documents;"
+    "ALTER TABLE site_documents_by_time RENAME TO site_documents;";
+
 int sqr_document_sites(sqlite3 *db, const struct store_doc *d, struct hu_err *err)
 {
 	sqlite3_stmt *st = NULL;

@@ -117,7 +117,7 @@ printf 'storage: {sqlite: %s}\n' "$TMP/new.db" >"$TMP/c.yaml"
 sqlite3 "$TMP/new.db" "PRAGMA user_version = 99"
 coll agent list
 assert_eq 1 "$STATUS" "a newer database"
-assert_contains "$ERR" "schema version 99; this huolto knows 5" "newer database message"
+assert_contains "$ERR" "schema version 99; this huolto knows 6" "newer database message"
 
 # A version 1 database (before alerts, findings' origin and the hours log) is migrated forward.
 printf 'storage: {sqlite: %s}\n' "$TMP/v1.db" >"$TMP/c.yaml"
@@ -132,7 +132,7 @@ VALUES ('old', 'a.test', 'php.ok', '', 'ok', 1, 1, 'd1'); PRAGMA user_version = 
 coll agent list
 assert_eq 0 "$STATUS" "migrating from version 1: $ERR"
 assert_contains "$OUT" "old" "its agents kept"
-assert_eq 5 "$(sqlite3 "$TMP/v1.db" "PRAGMA user_version")" "migrated to 5"
+assert_eq 6 "$(sqlite3 "$TMP/v1.db" "PRAGMA user_version")" "migrated to 6"
 assert_eq "php.ok|" "$(sqlite3 "$TMP/v1.db" "SELECT code, origin FROM state")" "a finding kept, as the agent's"
 assert_eq "0 0" "$(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM alerts") $(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM alert_queue")" "the alert tables made"
 assert_eq 0 "$(sqlite3 "$TMP/v1.db" "SELECT count(*) FROM hours")" "the hours log made"
