@@ -8,7 +8,11 @@
 # for 200 sites (inventory included), and the same 200 sites' findings
 # without inventory; the latter also with alerting on (every finding looked
 # up in the alert state; no channel, so nothing is sent). Prints
-# documents/s, MB/s, p50/p99 latency and each server's peak RSS.
+# documents/s, MB/s, p50/p99 latency and each server's peak RSS, and for
+# each document the ceiling that parsing it with jansson and checking it
+# against the schema alone set on documents/s on this machine's cores
+# (tests/tools/parse_ceiling.c): no collector that validates what it
+# stores can take more.
 set -eu
 DOCS=${1:-1000}
 CONNS=${2:-16}
@@ -18,8 +22,9 @@ BUILD=${HUOLTO_BUILD:-$HERE/../build}
 AGENT=$BUILD/agent/huolto-agent
 COLLECTOR=$BUILD/collector/huolto-collector
 LOAD=$BUILD/tests/ingest_load
+CEILING=$BUILD/tests/parse_ceiling
 SHARED=${HUOLTO_SHARED:-$HERE/../../shared}
-for b in "$AGENT" "$COLLECTOR" "$LOAD"; do
+for b in "$AGENT" "$COLLECTOR" "$LOAD" "$CEILING"; do
 	[ -x "$b" ] || { echo "build huolto first (cmake --build build): $b" >&2; exit 1; }
 done
 command -v nginx >/dev/null || { echo "needs nginx" >&2; exit 1; }
@@ -108,6 +113,10 @@ for run in full findings findings+alerts; do
 	size=$(wc -c <"$T/$doc.json")
 	echo
 	echo "== $run: 200 sites, $size bytes"
+	# Parsing (jansson) and the schema check alone: the most any collector could take.
+	if [ "$run" = "$doc" ]; then
+		echo "ceiling: $("$CEILING" "$HERE/../docs/report-schema.md" "$T/$doc.json" 20 "$(nproc)")"
+	fi
 	rm -f "$T/collector.db-wal" "$T/collector.db-shm"
 	"$COLLECTOR" -c "$conf" serve 2>"$T/serve.log" &
 	pid=$!
