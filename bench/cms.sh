@@ -7,12 +7,15 @@
 #     own get_file_data() (bench/wp-inventory.php: what PHP-based tools do)
 #   find + grep (the shell pipeline an administrator would write)
 # Prints the median wall time, CPU and peak RSS of each with the ratios, and
-# the files each opened (strace) against the files that must be read.
+# the files each opened (strace) against the files that must be read; then
+# the floor: huolto's own listings and reads done by a program that does
+# nothing else (tests/tools/cms_floor.c), on every core.
 set -eu
 TREES=${1:-200}
 RUNS=${2:-5}
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=${HUOLTO_AGENT:-$HERE/../build/agent/huolto-agent}
+FLOOR=${HUOLTO_CMS_FLOOR:-$HERE/../build/tests/cms_floor}
 SHARED=${HUOLTO_SHARED:-$HERE/../../shared}
 [ -x "$AGENT" ] || { echo "build huolto first (cmake --build build)" >&2; exit 1; }
 [ -d /usr/share/wordpress ] || { echo "needs Debian's wordpress package" >&2; exit 1; }
@@ -56,10 +59,13 @@ for cms in drupal10 drupal7 joomla5 joomla3 joomla25; do
 done
 echo "$TREES WordPress trees (10 plugins, 3 themes each) and 5 Drupal/Joomla trees in $T/www"
 
-# One measurement: "wall_s user_s sys_s maxrss_kb" of a command.
+# One measurement: "wall_s user_s sys_s maxrss_kb" of a command (the wall
+# time from date(1) in nanoseconds: GNU time's is in hundredths).
 measure() {
-	/usr/bin/time -f '%e %U %S %M' -o "$T/time" "$@" >/dev/null 2>&1 || true
-	cat "$T/time"
+	t0=$(date +%s%N)
+	/usr/bin/time -f '%U %S %M' -o "$T/time" "$@" >/dev/null 2>&1 || true
+	t1=$(date +%s%N)
+	echo "$(((t1 - t0) / 1000)) $(cat "$T/time")" | awk '{ printf "%.4f %s %s %s\n", $1 / 1e6, $2, $3, $4 }'
 }
 # The median of RUNS measurements (by wall time).
 median() {
@@ -84,7 +90,7 @@ F=$(median sh -c "find '$T/www' -maxdepth 6 \\( -path '*/wp-content/plugins/*.ph
 row() { # NAME "wall user sys rss" BASE_WALL
 	set -- "$1" $2 "$3"
 	awk -v n="$1" -v w="$2" -v u="$3" -v s="$4" -v m="$5" -v b="$6" \
-		'BEGIN { printf "%-34s %8.3f %8.3f %9d %8.1fx\n", n, w, u + s, m, w / b }'
+		'BEGIN { printf "%-34s %8.4f %8.3f %9d %8.1fx\n", n, w, u + s, m, w / b }'
 }
 hw=$(echo "$H" | cut -d' ' -f1)
 printf '\n%-34s %8s %8s %9s %9s\n' "tool (median of $RUNS)" "wall s" "cpu s" "rss KiB" "vs huolto"
@@ -111,4 +117,20 @@ if command -v strace >/dev/null 2>&1; then
 	# shellcheck disable=SC2086 # phpargs is a word list
 	printf 'system calls: huolto %d, PHP %d\n' "$(sc "$AGENT" --config "$cfg" --only cms --format json check)" \
 		"$(sc php "$HERE/wp-inventory.php" $phpargs)"
+	# The floor: huolto's own listings and reads, nothing else, on every core.
+	if [ -x "$FLOOR" ]; then
+		# One worker: no call is split over two strace lines.
+		strace -qq -e trace=open,openat -o "$T/st-huolto1" "$AGENT" --config "$T/agent1.yaml" \
+			--only cms --format json check >/dev/null 2>&1 || true
+		grep -v ENOENT "$T/st-huolto1" | grep -F "\"$T/www" |
+			sed -n 's/.*"\([^"]*\)", \([^)]*\)).*/\2 \1/p' |
+			awk '{ print ($1 ~ /O_DIRECTORY/ ? "d " : "f ") $2 }' >"$T/floor.list"
+		FL=$(median "$FLOOR" "$(nproc)" "$T/floor.list")
+		fw=$(echo "$FL" | cut -d' ' -f1)
+		pw=$(echo "$P" | cut -d' ' -f1)
+		echo
+		row "floor: the same opens only ($(nproc) thr)" "$FL" "$hw"
+		awk -v f="$fw" -v p="$pw" -v n="$(wc -l <"$T/floor.list")" 'BEGIN {
+			printf "floor: %d listings and reads; PHP / floor = %.1fx, the most any tool can be faster than PHP here\n", n, (f > 0 ? p / f : 0) }'
+	fi
 fi
