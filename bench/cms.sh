@@ -125,10 +125,12 @@ if command -v strace >/dev/null 2>&1; then
 		grep -v ENOENT "$T/st-huolto1" | grep -F "\"$T/www" |
 			sed -n 's/.*"\([^"]*\)", \([^)]*\)).*/\2 \1/p' |
 			awk '{ print ($1 ~ /O_DIRECTORY/ ? "d " : "f ") $2 }' >"$T/floor.list"
+		# Its own count first: a floor of failed opens would be no floor.
+		echo
+		echo "floor: $("$FLOOR" "$(nproc)" "$T/floor.list")"
 		FL=$(median "$FLOOR" "$(nproc)" "$T/floor.list")
 		fw=$(echo "$FL" | cut -d' ' -f1)
 		pw=$(echo "$P" | cut -d' ' -f1)
-		echo
 		row "floor: the same opens only ($(nproc) thr)" "$FL" "$hw"
 		awk -v f="$fw" -v p="$pw" -v n="$(wc -l <"$T/floor.list")" 'BEGIN {
 			printf "floor: %d listings and reads; PHP / floor = %.1fx, the most any tool can be faster than PHP here\n", n, (f > 0 ? p / f : 0) }'

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	struct hu_schema *s = NULL;
 	char *schema = NULL, *text = NULL;
 	size_t schema_len = 0, len = 0;
-	int runs, cores;
+	int runs, cores, rc = 2;
 
 	if (argc != 5 || !(runs = count_arg(argv[3], MAX_RUNS)) ||
 	    !(cores = count_arg(argv[4], 1024))) {
@@ -74,10 +74,7 @@ int main(int argc, char **argv)
 	    hu_schema_parse(argv[1], schema, schema_len, &s, &err) < 0 ||
 	    hu_read_local_file(argv[2], 64u << 20, &text, &len, NULL, &err) < 0) {
 		fprintf(stderr, "%s\n", hu_err_msg(&err));
-		hu_err_clear(&err);
-		free(schema);
-		hu_schema_free(s);
-		return 2;
+		goto out;
 	}
 	for (int i = 0; i < runs; i++) {
 		json_error_t je;
@@ -86,20 +83,13 @@ int main(int argc, char **argv)
 		double t1 = now_ms();
 		if (!doc) {
 			fprintf(stderr, "%s: %d:%d: %s\n", argv[2], je.line, je.column, je.text);
-			free(schema);
-			free(text);
-			hu_schema_free(s);
-			return 2;
+			goto out;
 		}
 		long problems = hu_schema_check(s, doc, 0, 1, first_problem, NULL, NULL);
 		double t2 = now_ms();
 		json_decref(doc);
-		if (problems != 0) {
-			free(schema);
-			free(text);
-			hu_schema_free(s);
-			return 2;
-		}
+		if (problems != 0)
+			goto out;
 		parse[i] = t1 - t0;
 		check[i] = t2 - t1;
 	}
@@ -107,8 +97,11 @@ int main(int argc, char **argv)
 	printf("json_loadb %.2f ms, schema check %.2f ms per document: at most %.0f documents/s "
 	       "on %d cores\n",
 	       p, c, 1000.0 / (p + c) * cores, cores);
+	rc = 0;
+out:
+	hu_err_clear(&err);
 	free(schema);
 	free(text);
 	hu_schema_free(s);
-	return 0;
+	return rc;
 }
